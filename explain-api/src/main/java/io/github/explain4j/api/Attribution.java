@@ -31,6 +31,7 @@ public final class Attribution {
     private final int height;
     private final int width;
     private final boolean signed;
+    private final Reduction display;
     private final Provenance provenance;
     private final Map<String, Double> diagnostics;
 
@@ -47,7 +48,26 @@ public final class Attribution {
      */
     public Attribution(float[] values, int channels, int height, int width, boolean signed,
             Provenance provenance, Map<String, Double> diagnostics) {
+        this(values, channels, height, width, signed,
+                channels == 1 || signed ? Reduction.SUM : Reduction.MAX_ABS, provenance, diagnostics);
+    }
+
+    /**
+     * Creates an attribution with an explicit way of folding its channels for display.
+     *
+     * @param values the {@code C×H×W} values, channel-first
+     * @param channels number of channels
+     * @param height map height
+     * @param width map width
+     * @param signed whether the displayed map carries a meaningful sign (drawn with a diverging colormap)
+     * @param display how {@link #heatmap()} folds the channels
+     * @param provenance where it came from
+     * @param diagnostics method-specific numbers
+     */
+    public Attribution(float[] values, int channels, int height, int width, boolean signed, Reduction display,
+            Provenance provenance, Map<String, Double> diagnostics) {
         Objects.requireNonNull(values, "values");
+        this.display = Objects.requireNonNull(display, "display");
         if (channels <= 0 || height <= 0 || width <= 0) {
             throw new IllegalArgumentException("attribution shape was " + channels + "x" + height + "x" + width
                     + "; expected positive channels, height and width");
@@ -142,22 +162,27 @@ public final class Attribution {
         return out;
     }
 
-    /** The channels folded the way this method's maps are usually shown: signed sum, or max of absolutes. */
+    /** How {@link #heatmap()} folds the channels: the way this method's maps are usually shown. */
+    public Reduction display() {
+        return display;
+    }
+
+    /** The channels folded the way this method's maps are usually shown ({@link #display()}). */
     public float[] heatmap() {
-        return heatmap(channels == 1 ? Reduction.SUM : signed ? Reduction.SUM : Reduction.MAX_ABS);
+        return heatmap(display);
     }
 
     /** The same map with other diagnostics added (used by wrapping methods). */
     public Attribution withProvenance(Provenance newProvenance, Map<String, Double> extraDiagnostics) {
         Map<String, Double> d = new LinkedHashMap<>(diagnostics);
         d.putAll(extraDiagnostics);
-        return new Attribution(values, channels, height, width, signed, newProvenance, d);
+        return new Attribution(values, channels, height, width, signed, display, newProvenance, d);
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof Attribution a && a.channels == channels && a.height == height && a.width == width
-                && a.signed == signed && Arrays.equals(a.values, values) && a.provenance.equals(provenance)
+                && a.signed == signed && a.display == display && Arrays.equals(a.values, values) && a.provenance.equals(provenance)
                 && a.diagnostics.equals(diagnostics);
     }
 

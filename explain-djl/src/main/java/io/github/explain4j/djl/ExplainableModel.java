@@ -1,0 +1,295 @@
+package io.github.explain4j.djl;
+
+import ai.djl.Model;
+import ai.djl.modality.cv.Image;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import io.github.explain4j.api.Images;
+import io.github.explain4j.api.InputSpec;
+import io.github.explain4j.api.LayerInfo;
+import io.github.explain4j.api.ProgressListener;
+import io.github.explain4j.djl.seam.BlockTreeSeam;
+import io.github.explain4j.djl.seam.ModelSeam;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A DJL model on any engine, with what explain4j needs to explain it: its input description (size, channels,
+ * normalisation, labels) and the {@link ModelSeam} that reaches its layers and computes correct gradients.
+ *
+ * <pre>{@code
+ * ExplainableModel m = ExplainableModel.of(model, InputSpec.rgb(224, 224).normalized(mean, std));
+ * m.layers().forEach(System.out::println);           // every addressable layer, with output shapes
+ * Attribution cam = Explainer.gradCam(m, image);
+ * }</pre>
+ *
+ * <p>Immutable; the withers return new wrappers of the same model. The wrapper never closes the model, never
+ * changes its parameters, running statistics or gradient flags, and may be shared between threads (gradient work
+ * is serialised per engine).
+ */
+public final class ExplainableModel {
+
+    private final ModelSeam seam;
+    private final InputSpec spec;
+    private final String name;
+    private final ProgressListener progress;
+    private volatile long[] outputShape;
+
+    private ExplainableModel(ModelSeam seam, InputSpec spec, String name, ProgressListener progress) {
+        this.seam = seam;
+        this.spec = Objects.requireNonNull(spec, "spec");
+        this.name = name;
+        this.progress = progress;
+    }
+
+    /** Wraps a DJL model whose block is initialised (or loaded). */
+    public static ExplainableModel of(Model model, InputSpec spec) {
+        Objects.requireNonNull(model, "model");
+        Block block = model.getBlock();
+        if (block == null) {
+            throw new IllegalArgumentException("model '" + model.getName()
+                    + "' has no block; set one with model.setBlock(block) or load the model first");
+        }
+        NDManager manager = model.getNDManager();
+        if (!manager.isOpen()) {
+            throw new IllegalStateException("model '" + model.getName() + "' is closed; explain it before closing it");
+        }
+        return new ExplainableModel(new BlockTreeSeam(block, manager, manager::isOpen), spec, model.getName(),
+                ProgressListener.NONE);
+    }
+
+    /** Wraps an initialised block whose parameters live in {@code manager} (which fixes the engine). */
+    public static ExplainableModel of(Block block, NDManager manager, InputSpec spec) {
+        Objects.requireNonNull(block, "block");
+        Objects.requireNonNull(manager, "manager");
+        return new ExplainableModel(new BlockTreeSeam(block, manager, manager::isOpen), spec,
+                block.getClass().getSimpleName(), ProgressListener.NONE);
+    }
+
+    /** Wraps any model kind through its seam (TorchScript and other kinds plug in here). */
+    public static ExplainableModel of(ModelSeam seam, InputSpec spec, String name) {
+        return new ExplainableModel(Objects.requireNonNull(seam, "seam"), spec, name, ProgressListener.NONE);
+    }
+
+    /** The same model with another input description. */
+    public ExplainableModel withSpec(InputSpec newSpec) {
+        return new ExplainableModel(seam, newSpec, name, progress);
+    }
+
+    /** The same model with class labels. */
+    public ExplainableModel withLabels(List<String> labels) {
+        return withSpec(spec.withLabels(labels));
+    }
+
+    /** The same model under another name (used in provenance). */
+    public ExplainableModel withName(String newName) {
+        return new ExplainableModel(seam, spec, Objects.requireNonNull(newName, "name"), progress);
+    }
+
+    /** The same model, reporting the progress of long explanations to {@code listener}. */
+    public ExplainableModel withProgress(ProgressListener listener) {
+        return new ExplainableModel(seam, spec, name, Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** The input description. */
+    public InputSpec spec() {
+        return spec;
+    }
+
+    /** The model's name. */
+    public String name() {
+        return name;
+    }
+
+    /** Where progress goes. */
+    public ProgressListener progress() {
+        return progress;
+    }
+
+    /** The engine seam (for method authors). */
+    public ModelSeam seam() {
+        return seam;
+    }
+
+    /** The DJL engine name, e.g. {@code "PyTorch"}. */
+    public String engine() {
+        return seam.engineName();
+    }
+
+    /** The shape of one input, {@code (1, C, H, W)}. */
+    public Shape inputShape(long batch) {
+        return new Shape(batch, spec.channels(), spec.height(), spec.width());
+    }
+
+    /** Every addressable layer in execution order, with its output shape for one input. */
+    public List<LayerInfo> layers() {
+        checkOpen();
+        return seam.layers(inputShape(1));
+    }
+
+    /** The layer a path names (see {@link ModelSeam#resolveLayer}), or an exception listing what exists. */
+    public LayerInfo layer(String path) {
+        String canonical = seam.resolveLayer(path);
+        for (LayerInfo l : layers()) {
+            if (l.path().equals(canonical)) {
+                return l;
+            }
+        }
+        throw new IllegalArgumentException("layer '" + path + "' is not reached by a forward pass of "
+                + inputShape(1));
+    }
+
+    /**
+     * The layer class-activation methods use when none is named: the last layer with a spatial output
+     * ({@code N×C×H×W}, H·W &gt; 1) among the shallowest layers that have one — for a ResNet, its last stage.
+     */
+    public LayerInfo lastSpatialLayer() {
+        List<LayerInfo> all = layers();
+        int shallowest = Integer.MAX_VALUE;
+        for (LayerInfo l : all) {
+            if (l.isSpatial()) {
+                shallowest = Math.min(shallowest, l.depth());
+            }
+        }
+        LayerInfo best = null;
+        for (LayerInfo l : all) {
+            if (l.isSpatial() && l.depth() == shallowest) {
+                best = l;
+            }
+        }
+        if (best == null) {
+            throw new IllegalArgumentException("model '" + name + "' has no layer with a spatial output (N×C×H×W"
+                    + " with H·W > 1) for input " + inputShape(1) + "; name a layer explicitly");
+        }
+        return best;
+    }
+
+    /** The shape of the model's output for one input, e.g. {@code [1, 1000]}. */
+    public long[] outputShape() {
+        long[] s = outputShape;
+        if (s == null) {
+            checkOpen();
+            try (NDManager scope = seam.manager().newSubManager()) {
+                s = seam.forward(scope, scope.zeros(inputShape(1), seam.dataType())).getShape().getShape();
+            }
+            outputShape = s;
+        }
+        return s.clone();
+    }
+
+    /** The number of classes (the size of the output's last axis). */
+    public int numClasses() {
+        long[] s = outputShape();
+        return (int) s[s.length - 1];
+    }
+
+    /** Fails with a clear message when the model was closed. */
+    public void checkOpen() {
+        if (!seam.isOpen()) {
+            throw new IllegalStateException("model '" + name + "' is closed; explain it before closing it, or load"
+                    + " it again");
+        }
+    }
+
+    /** Pixels of an image file, resized and normalised, as a model input {@code (1, C, H, W)} in {@code scope}. */
+    public NDArray toInput(NDManager scope, Path image) {
+        return toInput(scope, List.of(Images.read(image)));
+    }
+
+    /** Pixels of DJL images, resized and normalised, as a batch {@code (N, C, H, W)} in {@code scope}. */
+    public NDArray toInputFromDjl(NDManager scope, List<Image> images) {
+        List<BufferedImage> list = new ArrayList<>(images.size());
+        for (Image image : images) {
+            Object wrapped = Objects.requireNonNull(image, "image").getWrappedImage();
+            if (!(wrapped instanceof BufferedImage)) {
+                throw new IllegalArgumentException("DJL image of type " + wrapped.getClass().getName()
+                        + " is not supported; use the default BufferedImageFactory");
+            }
+            list.add((BufferedImage) wrapped);
+        }
+        return toInput(scope, list);
+    }
+
+    /** Pixels of images, resized to the input size and normalised, as a batch {@code (N, C, H, W)}. */
+    public NDArray toInput(NDManager scope, List<BufferedImage> images) {
+        if (images.isEmpty()) {
+            throw new IllegalArgumentException("no images were given; expected at least one");
+        }
+        int c = spec.channels();
+        int h = spec.height();
+        int w = spec.width();
+        int plane = h * w;
+        float[] batch = new float[images.size() * c * plane];
+        for (int n = 0; n < images.size(); n++) {
+            float[] chw = Images.toChw(Objects.requireNonNull(images.get(n), "image " + n), c, h, w);
+            for (int ch = 0; ch < c; ch++) {
+                for (int i = 0; i < plane; i++) {
+                    batch[(n * c + ch) * plane + i] = spec.normalize(ch, chw[ch * plane + i]);
+                }
+            }
+        }
+        return scope.create(batch, inputShape(images.size())).toType(seam.dataType(), false);
+    }
+
+    /** A pixel-space {@code C×H×W} array (values in [0, 1]) normalised into a model input {@code (1, C, H, W)}. */
+    public NDArray pixelsToInput(NDManager scope, float[] chw) {
+        int c = spec.channels();
+        int plane = spec.height() * spec.width();
+        if (chw.length != c * plane) {
+            throw new IllegalArgumentException("pixel array has " + chw.length + " values; expected " + c + "x"
+                    + spec.height() + "x" + spec.width());
+        }
+        float[] out = new float[chw.length];
+        for (int ch = 0; ch < c; ch++) {
+            for (int i = 0; i < plane; i++) {
+                out[ch * plane + i] = spec.normalize(ch, chw[ch * plane + i]);
+            }
+        }
+        return scope.create(out, inputShape(1)).toType(seam.dataType(), false);
+    }
+
+    /**
+     * Checks a model input: shape {@code (N, C, H, W)} of this spec, the model's engine, finite values.
+     *
+     * @throws IllegalArgumentException naming the value and what is expected
+     */
+    public void checkInput(NDArray input) {
+        Objects.requireNonNull(input, "input");
+        String inputEngine = input.getManager().getEngine().getEngineName();
+        if (!inputEngine.equals(engine())) {
+            throw new IllegalArgumentException("input array lives on engine " + inputEngine + " but model '" + name
+                    + "' runs on " + engine() + "; create the input with an NDManager of " + engine());
+        }
+        Shape s = input.getShape();
+        if (s.dimension() != 4 || s.get(0) < 1 || s.get(1) != spec.channels() || s.get(2) != spec.height()
+                || s.get(3) != spec.width()) {
+            String what = s.dimension() == 4 && s.get(1) != spec.channels()
+                    ? "has " + s.get(1) + " channels but the model takes " + spec.channels()
+                    : "has shape " + s;
+            throw new IllegalArgumentException("input " + what + "; expected (N, " + spec.channels() + ", "
+                    + spec.height() + ", " + spec.width() + ") — pass images to have them resized, or describe the"
+                    + " model's input with another InputSpec");
+        }
+        if (!input.getDataType().isFloating()) {
+            throw new IllegalArgumentException("input has data type " + input.getDataType()
+                    + "; expected floating-point values");
+        }
+        float[] values = input.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new IllegalArgumentException("input holds " + values[i] + " at flat index " + i
+                        + "; expected finite values (check the image decoding and normalisation)");
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ExplainableModel[" + name + " on " + engine() + ", " + spec + "]";
+    }
+}

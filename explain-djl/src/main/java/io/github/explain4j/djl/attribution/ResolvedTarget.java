@@ -1,0 +1,185 @@
+package io.github.explain4j.djl.attribution;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.github.explain4j.api.Target;
+import io.github.explain4j.djl.CustomTarget;
+import io.github.explain4j.djl.ExplainableModel;
+import io.github.explain4j.djl.seam.ScoreFunction;
+import java.util.Arrays;
+
+/**
+ * A {@link Target} checked against a model and turned into a score function. A top-prediction target may stay
+ * lazy (resolved from the output of the same pass, so single-pass methods cost no extra forward) or be fixed
+ * per input on the clean input (what multi-pass methods need, so that every noisy or scaled copy explains the
+ * same class).
+ */
+public final class ResolvedTarget {
+
+    private final Target target;
+    private final int[] classes;
+    private final ScoreFunction custom;
+    private final int numClasses;
+
+    private ResolvedTarget(Target target, int[] classes, ScoreFunction custom, int numClasses) {
+        this.target = target;
+        this.classes = classes;
+        this.custom = custom;
+        this.numClasses = numClasses;
+    }
+
+    /** Checks a target against the model; a top-prediction target stays lazy. */
+    public static ResolvedTarget of(ExplainableModel model, Target target, int batch) {
+        if (target == null) {
+            throw new IllegalArgumentException("target was null; use Target.topPrediction() to explain the"
+                    + " predicted class");
+        }
+        if (target instanceof CustomTarget c) {
+            return new ResolvedTarget(target, null, c.function(), -1);
+        }
+        int k = model.numClasses();
+        if (target instanceof Target.TopPrediction) {
+            return new ResolvedTarget(target, null, null, k);
+        }
+        int index;
+        if (target instanceof Target.ClassIndex ci) {
+            index = ci.index();
+        } else if (target instanceof Target.ClassLabel cl) {
+            index = model.spec().indexOf(cl.label());
+        } else {
+            throw new IllegalArgumentException("target of type " + target.getClass().getName()
+                    + " is not supported by the DJL binding; use Target.topPrediction(), classIndex, label or"
+                    + " CustomTarget.of(function, description)");
+        }
+        if (index >= k) {
+            throw new IllegalArgumentException("class index " + index + " is out of range; model '" + model.name()
+                    + "' has " + k + " outputs (0.." + (k - 1) + ")");
+        }
+        int[] cls = new int[batch];
+        Arrays.fill(cls, index);
+        return new ResolvedTarget(target, cls, null, k);
+    }
+
+    /** Whether the target is still an unresolved top prediction. */
+    public boolean isLazy() {
+        return classes == null && custom == null;
+    }
+
+    /** Whether the target is a custom function rather than a class. */
+    public boolean isCustom() {
+        return custom != null;
+    }
+
+    /**
+     * This target with its classes fixed from a forward pass of {@code input} when it is a lazy top prediction;
+     * otherwise itself.
+     */
+    public ResolvedTarget fixed(ExplainableModel model, NDManager scope, NDArray input) {
+        if (!isLazy()) {
+            return this;
+        }
+        return withClasses(argMax(model.seam().forward(scope, input)));
+    }
+
+    /** This target with explicit classes (used when the classes were read off an output). */
+    public ResolvedTarget withClasses(int[] cls) {
+        return new ResolvedTarget(target, cls.clone(), null, numClasses);
+    }
+
+    /** The classes explained, one per input, or {@code null} when lazy or custom. */
+    public int[] classes() {
+        return classes == null ? null : classes.clone();
+    }
+
+    /** Each input's class repeated {@code times} times in a row, for methods that expand inputs into copies. */
+    public ResolvedTarget repeatEach(int times) {
+        if (classes == null) {
+            return this;
+        }
+        int[] out = new int[classes.length * times];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = classes[i / times];
+        }
+        return new ResolvedTarget(target, out, custom, numClasses);
+    }
+
+    /** The whole list of classes repeated {@code times} times, for a batch made of several stacked copies. */
+    public ResolvedTarget tile(int times) {
+        if (classes == null) {
+            return this;
+        }
+        int[] out = new int[classes.length * times];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = classes[i % classes.length];
+        }
+        return new ResolvedTarget(target, out, custom, numClasses);
+    }
+
+    /** The classes of inputs {@code from} (inclusive) to {@code to} (exclusive). */
+    public ResolvedTarget slice(int from, int to) {
+        if (classes == null) {
+            return this;
+        }
+        return new ResolvedTarget(target, Arrays.copyOfRange(classes, from, to), custom, numClasses);
+    }
+
+    /** What is explained, for provenance. */
+    public String describe() {
+        return target.describe();
+    }
+
+    /** The score function: the class's output (one-hot dot product), the custom function, or the top output. */
+    public ScoreFunction scoreFunction() {
+        if (custom != null) {
+            return output -> {
+                NDArray s = custom.scores(output);
+                if (s.getShape().dimension() != 1 || s.getShape().get(0) != output.getShape().get(0)) {
+                    throw new IllegalArgumentException("custom target '" + target.describe() + "' returned shape "
+                            + s.getShape() + "; expected one score per input, (" + output.getShape().get(0) + ")");
+                }
+                return s;
+            };
+        }
+        return output -> {
+            if (output.getShape().dimension() != 2) {
+                throw new IllegalArgumentException("model output has shape " + output.getShape() + "; "
+                        + target.describe() + " needs outputs (N, classes): use CustomTarget.of(function, description)"
+                        + " for other outputs");
+            }
+            int[] cls = classes != null ? classes : argMax(output);
+            return output.mul(oneHot(output, cls)).sum(new int[] {1});
+        };
+    }
+
+    private static NDArray oneHot(NDArray output, int[] cls) {
+        long n = output.getShape().get(0);
+        long k = output.getShape().get(1);
+        if (cls.length != n) {
+            throw new IllegalStateException("target has " + cls.length + " classes for a batch of " + n);
+        }
+        float[] hot = new float[(int) (n * k)];
+        for (int i = 0; i < n; i++) {
+            hot[(int) (i * k + cls[i])] = 1f;
+        }
+        return output.getManager().create(hot, new Shape(n, k)).toType(output.getDataType(), false);
+    }
+
+    /** The index of the largest output of each row of {@code (N, K)} outputs. */
+    public static int[] argMax(NDArray output) {
+        long n = output.getShape().get(0);
+        int k = (int) output.getShape().get(1);
+        float[] v = output.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+        int[] out = new int[(int) n];
+        for (int i = 0; i < n; i++) {
+            int best = 0;
+            for (int j = 1; j < k; j++) {
+                if (v[i * k + j] > v[i * k + best]) {
+                    best = j;
+                }
+            }
+            out[i] = best;
+        }
+        return out;
+    }
+}

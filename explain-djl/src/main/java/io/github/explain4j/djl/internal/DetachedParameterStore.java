@@ -1,0 +1,44 @@
+package io.github.explain4j.djl.internal;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A parameter store that hands blocks a gradient-free view of each parameter, so that explaining a model never
+ * computes, accumulates or overwrites gradients of the user's parameters and never changes their flags.
+ *
+ * <p>The views share memory with the parameters (PyTorch {@code detach}, MXNet {@code MXNDArrayDetach}) and belong
+ * to the call's scope, which releases them.
+ */
+public final class DetachedParameterStore extends ParameterStore {
+
+    private final NDManager scope;
+    private final Map<String, NDArray> views = new HashMap<>();
+
+    /** A store whose views live in {@code scope}. */
+    public DetachedParameterStore(NDManager scope) {
+        super(scope, false);
+        this.scope = scope;
+    }
+
+    @Override
+    public NDArray getValue(Parameter parameter, Device device, boolean training) {
+        if (parameter == null) {
+            return null;
+        }
+        return views.computeIfAbsent(parameter.getId(), id -> {
+            NDArray array = parameter.getArray();
+            if (!array.hasGradient()) {
+                return array;
+            }
+            NDArray view = array.stopGradient();
+            view.attach(scope);
+            return view;
+        });
+    }
+}

@@ -1,0 +1,405 @@
+package io.github.explain4j.djl.seam;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.ParallelBlock;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import io.github.explain4j.api.LayerInfo;
+import io.github.explain4j.djl.internal.DetachedParameterStore;
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+
+/**
+ * Runs a DJL {@link Block} tree by walking it: {@link SequentialBlock}s and {@link ParallelBlock}s (and their
+ * subclasses) are descended into, so every block inside them is an addressable layer; any other block is run as
+ * a leaf with its own {@code forward}.
+ *
+ * <p>Walking the tree rather than calling the root's {@code forward} is what makes the gradients right on both
+ * engines and leaves the model untouched:
+ * <ul>
+ *   <li>{@link BatchNorm} is evaluated as the affine map of its running statistics,
+ *       {@code y = x·γ/√(var+ε) + (β − mean·γ/√(var+ε))}, and {@link Dropout} as the identity. MXNet refuses an
+ *       inference-mode BatchNorm inside a gradient collector, and its inference-mode autograd gives wrong
+ *       gradients through BatchNorm and max-pooling; the affine map is exact in inference and differentiable on
+ *       every engine.</li>
+ *   <li>Blocks see their parameters through a {@link DetachedParameterStore}: no gradient of a parameter is
+ *       computed, accumulated or overwritten, and no flag changes.</li>
+ *   <li>For a layer's gradient, the part of the network before the layer runs without recording; recording
+ *       starts at the layer's output, so the cost is one forward pass plus the backward pass of the tail.</li>
+ * </ul>
+ *
+ * <p>A leaf that hides a BatchNorm or Dropout inside its own {@code forward} cannot be evaluated this way on
+ * MXNet; the engine's error is reported with the leaf's path.
+ */
+public final class BlockTreeSeam implements ModelSeam {
+
+    private static final Field PARALLEL_JOIN = field(ParallelBlock.class, "function");
+    private static final Field BN_AXIS = field(BatchNorm.class, "axis");
+    private static final Field BN_EPSILON = field(BatchNorm.class, "epsilon");
+
+    private enum Kind { SEQUENTIAL, PARALLEL, BATCH_NORM, DROPOUT, LEAF }
+
+    private static final class Node {
+        final String path;
+        final String name;
+        final Block block;
+        final Kind kind;
+        final int depth;
+        final List<Node> children = new ArrayList<>();
+
+        Node(String path, String name, Block block, int depth) {
+            this.path = path;
+            this.name = name;
+            this.block = block;
+            this.depth = depth;
+            this.kind = block instanceof SequentialBlock ? Kind.SEQUENTIAL
+                    : block instanceof ParallelBlock ? Kind.PARALLEL
+                    : block instanceof BatchNorm ? Kind.BATCH_NORM
+                    : block instanceof Dropout ? Kind.DROPOUT
+                    : Kind.LEAF;
+        }
+    }
+
+    private final NDManager manager;
+    private final String engineName;
+    private final DataType dataType;
+    private final BooleanSupplier open;
+    private final Node root;
+    private final Map<String, Node> byPath = new LinkedHashMap<>();
+    private final Map<Shape, List<LayerInfo>> layerCache = new ConcurrentHashMap<>();
+
+    /**
+     * A seam over an initialised block.
+     *
+     * @param block the model's block, initialised
+     * @param manager the manager that holds the block's parameters (its engine is the engine used)
+     * @param open tells whether the owning model is still open
+     */
+    public BlockTreeSeam(Block block, NDManager manager, BooleanSupplier open) {
+        this.manager = manager;
+        this.engineName = manager.getEngine().getEngineName();
+        this.open = open;
+        if (!block.isInitialized()) {
+            throw new IllegalArgumentException("block " + block.getClass().getSimpleName()
+                    + " is not initialised; call block.initialize(manager, dataType, inputShape) or load its"
+                    + " parameters before explaining it");
+        }
+        List<Parameter> parameters = block.getParameters().values();
+        this.dataType = parameters.isEmpty() ? DataType.FLOAT32 : parameters.get(0).getArray().getDataType();
+        this.root = new Node("", "", block, -1);
+        index(root);
+    }
+
+    private void index(Node node) {
+        if (node.kind != Kind.SEQUENTIAL && node.kind != Kind.PARALLEL) {
+            return;
+        }
+        for (Pair<String, Block> child : node.block.getChildren()) {
+            String path = node.path.isEmpty() ? child.getKey() : node.path + "/" + child.getKey();
+            Node c = new Node(path, child.getKey(), child.getValue(), node.depth + 1);
+            node.children.add(c);
+            byPath.put(path, c);
+            index(c);
+        }
+    }
+
+    @Override
+    public String engineName() {
+        return engineName;
+    }
+
+    @Override
+    public DataType dataType() {
+        return dataType;
+    }
+
+    @Override
+    public NDManager manager() {
+        return manager;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open.getAsBoolean() && manager.isOpen();
+    }
+
+    @Override
+    public List<LayerInfo> layers(Shape inputShape) {
+        return layerCache.computeIfAbsent(inputShape, shape -> {
+            try (NDManager scope = manager.newSubManager()) {
+                Pass pass = new Pass(scope, null, false);
+                pass.shapes = new ArrayList<>();
+                run(root, new NDList(scope.zeros(shape, dataType)), pass);
+                return Collections.unmodifiableList(pass.shapes);
+            }
+        });
+    }
+
+    @Override
+    public String resolveLayer(String path) {
+        if (path == null || path.isBlank()) {
+            throw new IllegalArgumentException("layer path was " + (path == null ? "null" : "blank")
+                    + "; expected a path such as '" + firstLeafPath() + "' (list them with model.layers())");
+        }
+        if (byPath.containsKey(path)) {
+            return path;
+        }
+        Node node = root;
+        for (String segment : path.split("/")) {
+            node = child(node, segment, path);
+        }
+        return node.path;
+    }
+
+    private String firstLeafPath() {
+        return byPath.isEmpty() ? "0" : byPath.keySet().iterator().next();
+    }
+
+    private static Node child(Node node, String segment, String fullPath) {
+        List<String> names = new ArrayList<>();
+        for (Node c : node.children) {
+            names.add(c.name);
+        }
+        if (node.children.isEmpty()) {
+            throw new IllegalArgumentException("unknown layer '" + fullPath + "': '"
+                    + (node.path.isEmpty() ? "the model" : node.path) + "' (" + node.block.getClass().getSimpleName()
+                    + ") has no addressable children; list the layers with model.layers()");
+        }
+        for (Node c : node.children) {
+            if (c.name.equals(segment)) {
+                return c;
+            }
+        }
+        if (segment.chars().allMatch(Character::isDigit) && segment.length() < 9) {
+            int i = Integer.parseInt(segment);
+            if (i < node.children.size()) {
+                return node.children.get(i);
+            }
+        }
+        Node found = null;
+        for (Node c : node.children) {
+            if (c.name.length() > 2 && c.name.substring(2).equals(segment)
+                    && Character.isDigit(c.name.charAt(0)) && Character.isDigit(c.name.charAt(1))) {
+                if (found != null) {
+                    throw new IllegalArgumentException("layer segment '" + segment + "' of '" + fullPath
+                            + "' is ambiguous under '" + node.path + "': it matches " + found.name + " and "
+                            + c.name + "; use the full name or the index");
+                }
+                found = c;
+            }
+        }
+        if (found == null) {
+            throw new IllegalArgumentException("unknown layer '" + fullPath + "': no child '" + segment + "' under '"
+                    + (node.path.isEmpty() ? "the model" : node.path) + "'; its children are " + names
+                    + " (by name, by name without the two-digit prefix, or by index 0.." + (names.size() - 1)
+                    + "); list all layers with model.layers()");
+        }
+        return found;
+    }
+
+    @Override
+    public NDArray forward(NDManager scope, NDArray input) {
+        return run(root, new NDList(input), new Pass(scope, null, false)).head();
+    }
+
+    @Override
+    public NDArray activation(NDManager scope, NDArray input, String layer) {
+        Pass pass = new Pass(scope, requireNode(layer).path, false);
+        try {
+            run(root, new NDList(input), pass);
+        } catch (StopWalk stop) {
+            return pass.captured;
+        }
+        throw new IllegalStateException("layer '" + layer + "' was not reached by the forward pass");
+    }
+
+    @Override
+    public GradientResult gradients(NDManager scope, NDArray input, String layer, ScoreFunction score) {
+        Pass pass = new Pass(scope, layer == null ? null : requireNode(layer).path, true);
+        NDArray leaf = null;
+        try {
+            NDArray x = input;
+            if (layer == null) {
+                pass.collector = manager.getEngine().newGradientCollector();
+                leaf = input.duplicate();
+                leaf.setRequiresGradient(true);
+                x = leaf;
+            }
+            NDArray output = run(root, new NDList(x), pass).head();
+            if (pass.collector == null) {
+                throw new IllegalStateException("layer '" + layer + "' was not reached by the forward pass");
+            }
+            NDArray scores = score.scores(output);
+            pass.collector.backward(scores.sum());
+            if (layer == null) {
+                return new GradientResult(output.stopGradient(), scores.stopGradient(), leaf.getGradient(), null, null);
+            }
+            return new GradientResult(output.stopGradient(), scores.stopGradient(), null,
+                    pass.captured.stopGradient(), pass.captured.getGradient());
+        } finally {
+            if (pass.collector != null) {
+                pass.collector.close();
+            }
+        }
+    }
+
+    private Node requireNode(String canonicalPath) {
+        Node node = byPath.get(canonicalPath);
+        if (node == null) {
+            return byPath.get(resolveLayer(canonicalPath));
+        }
+        return node;
+    }
+
+    /** Thrown to stop a walk once the captured activation is known. */
+    private static final class StopWalk extends RuntimeException {
+        StopWalk() {
+            super(null, null, false, false);
+        }
+    }
+
+    private final class Pass {
+        final NDManager scope;
+        final ParameterStore store;
+        final String capturePath;
+        final boolean gradient;
+        GradientCollector collector;
+        NDArray captured;
+        List<LayerInfo> shapes;
+
+        Pass(NDManager scope, String capturePath, boolean gradient) {
+            this.scope = scope;
+            this.store = new DetachedParameterStore(scope);
+            this.capturePath = capturePath;
+            this.gradient = gradient;
+        }
+
+        NDList after(Node node, NDList in, NDList out) {
+            if (shapes != null) {
+                shapes.add(new LayerInfo(node.path, node.block.getClass().getSimpleName(),
+                        out.head().getShape().getShape(), node.depth));
+            }
+            if (!node.path.equals(capturePath)) {
+                return out;
+            }
+            NDArray a = out.head();
+            if (!gradient) {
+                captured = a;
+                throw new StopWalk();
+            }
+            if (a == in.head()) {
+                a = a.duplicate();
+            }
+            collector = manager.getEngine().newGradientCollector();
+            a.setRequiresGradient(true);
+            captured = a;
+            NDList replaced = new NDList(a);
+            for (int i = 1; i < out.size(); i++) {
+                replaced.add(out.get(i));
+            }
+            return replaced;
+        }
+    }
+
+    private NDList run(Node node, NDList x, Pass pass) {
+        NDList out;
+        switch (node.kind) {
+            case SEQUENTIAL -> {
+                out = x;
+                for (Node c : node.children) {
+                    out = run(c, out, pass);
+                }
+            }
+            case PARALLEL -> {
+                List<NDList> branches = new ArrayList<>(node.children.size());
+                for (Node c : node.children) {
+                    branches.add(run(c, x, pass));
+                }
+                out = join(node).apply(branches);
+            }
+            case BATCH_NORM -> out = new NDList(batchNorm((BatchNorm) node.block, x.singletonOrThrow(), pass.store));
+            case DROPOUT -> out = x;
+            default -> out = leaf(node, x, pass);
+        }
+        return node == root ? out : pass.after(node, x, out);
+    }
+
+    private NDList leaf(Node node, NDList x, Pass pass) {
+        try {
+            return node.block.forward(pass.store, x, false, null);
+        } catch (RuntimeException e) {
+            if (e instanceof StopWalk) {
+                throw e;
+            }
+            if (String.valueOf(e.getMessage()).contains("should align with the mode of GradientCollector")) {
+                throw new IllegalStateException("layer '" + node.path + "' (" + node.block.getClass().getSimpleName()
+                        + ") runs a BatchNorm or Dropout inside its own forward, which " + engineName
+                        + " cannot differentiate in inference mode; build the model from SequentialBlock/"
+                        + "ParallelBlock with BatchNorm and Dropout as direct children so explain4j can reach them",
+                        e);
+            }
+            throw e;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Function<List<NDList>, NDList> join(Node node) {
+        try {
+            return (Function<List<NDList>, NDList>) PARALLEL_JOIN.get(node.block);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("cannot read the join function of ParallelBlock '" + node.path + "'", e);
+        }
+    }
+
+    private static NDArray batchNorm(BatchNorm bn, NDArray x, ParameterStore store) {
+        int axis;
+        float epsilon;
+        try {
+            axis = BN_AXIS.getInt(bn);
+            epsilon = BN_EPSILON.getFloat(bn);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("cannot read BatchNorm settings", e);
+        }
+        Map<String, NDArray> p = new LinkedHashMap<>();
+        for (Pair<String, Parameter> e : bn.getDirectParameters()) {
+            p.put(e.getKey(), store.getValue(e.getValue(), x.getDevice(), false));
+        }
+        NDArray gamma = p.get("gamma");
+        NDArray scale = gamma.div(p.get("runningVar").add(epsilon).sqrt());
+        NDArray shift = p.get("beta").sub(p.get("runningMean").mul(scale));
+        long[] shape = new long[x.getShape().dimension()];
+        java.util.Arrays.fill(shape, 1);
+        int ax = axis < 0 ? shape.length + axis : axis;
+        shape[ax] = scale.size();
+        Shape broadcast = new Shape(shape);
+        return x.mul(scale.reshape(broadcast)).add(shift.reshape(broadcast));
+    }
+
+    private static Field field(Class<?> type, String name) {
+        try {
+            Field f = type.getDeclaredField(name);
+            f.setAccessible(true);
+            return f;
+        } catch (NoSuchFieldException e) {
+            throw new ExceptionInInitializerError("this DJL version's " + type.getSimpleName() + " has no field '"
+                    + name + "'; explain4j supports DJL 0.35");
+        }
+    }
+}

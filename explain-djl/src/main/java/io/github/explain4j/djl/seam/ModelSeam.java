@@ -1,0 +1,52 @@
+package io.github.explain4j.djl.seam;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.github.explain4j.api.LayerInfo;
+import java.util.List;
+
+/**
+ * How explain4j runs one kind of model: forward passes, gradients w.r.t. the input or any addressable layer, and
+ * the list of layers. Implementations evaluate the model in inference mode (BatchNorm on running statistics,
+ * Dropout off), leave the model exactly as they found it, and put every array they create in the scope they are
+ * given.
+ *
+ * <p>Callers hold {@link io.github.explain4j.djl.internal.GradientLock} around {@link #gradients}.
+ */
+public interface ModelSeam {
+
+    /** The DJL engine name, e.g. {@code "PyTorch"}. */
+    String engineName();
+
+    /** The data type of the model's parameters (and so of its inputs). */
+    DataType dataType();
+
+    /** The manager under which call scopes are opened. */
+    NDManager manager();
+
+    /** Whether the model can still be used. */
+    boolean isOpen();
+
+    /** The addressable layers, in execution order, with output shapes for one input of {@code inputShape}. */
+    List<LayerInfo> layers(Shape inputShape);
+
+    /**
+     * The canonical path of a layer named by a user (full path, indices, or names without DJL's two-digit
+     * prefix), or an exception naming what exists.
+     */
+    String resolveLayer(String path);
+
+    /** The model's output {@code (N, K)} for a batch, without gradient history. */
+    NDArray forward(NDManager scope, NDArray input);
+
+    /**
+     * One forward and backward pass of {@code score}: the gradient w.r.t. the input when {@code layer} is
+     * {@code null}, otherwise the activation of {@code layer} (a canonical path) and the gradient w.r.t. it.
+     */
+    GradientResult gradients(NDManager scope, NDArray input, String layer, ScoreFunction score);
+
+    /** The output of {@code layer} (a canonical path) for a batch, without gradient history. */
+    NDArray activation(NDManager scope, NDArray input, String layer);
+}
