@@ -7,7 +7,7 @@ import io.github.explain4j.djl.ExplainableModel;
 import io.github.explain4j.djl.attribution.AttributionMethod;
 import io.github.explain4j.djl.attribution.MethodOutput;
 import io.github.explain4j.djl.attribution.ResolvedTarget;
-import io.github.explain4j.djl.internal.Resize;
+import io.github.explain4j.render.Heatmaps;
 import io.github.explain4j.djl.seam.GradientResult;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -80,7 +80,7 @@ public final class GradCam extends AttributionMethod {
         int outW = model.spec().width();
         float[][] maps = new float[n][];
         for (int i = 0; i < n; i++) {
-            maps[i] = Resize.bilinear(cam(acts[i], grads[i], k, h * w), h, w, outH, outW);
+            maps[i] = Heatmaps.resize(cam(acts[i], grads[i], k, h * w), h, w, outH, outW);
         }
         return MethodOutput.of(maps, 1, outH, outW, classesOf(target, g.output()));
     }
