@@ -259,12 +259,21 @@ public final class ExplainableModel {
      * @throws IllegalArgumentException naming the value and what is expected
      */
     public void checkInput(NDArray input) {
+        checkEngine(input);
+        checkShapeAndValues(input);
+    }
+
+    /** Fails with a clear message when an input array lives on another engine than the model. */
+    public void checkEngine(NDArray input) {
         Objects.requireNonNull(input, "input");
         String inputEngine = input.getManager().getEngine().getEngineName();
         if (!inputEngine.equals(engine())) {
             throw new IllegalArgumentException("input array lives on engine " + inputEngine + " but model '" + name
                     + "' runs on " + engine() + "; create the input with an NDManager of " + engine());
         }
+    }
+
+    private void checkShapeAndValues(NDArray input) {
         Shape s = input.getShape();
         if (s.dimension() != 4 || s.get(0) < 1 || s.get(1) != spec.channels() || s.get(2) != spec.height()
                 || s.get(3) != spec.width()) {

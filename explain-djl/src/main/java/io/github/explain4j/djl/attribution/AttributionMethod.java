@@ -84,6 +84,7 @@ public abstract class AttributionMethod implements Attributor<ExplainableModel, 
      */
     public List<Attribution> explainTensor(ExplainableModel model, NDArray input, Target target) {
         model.checkOpen();
+        model.checkEngine(input);
         try (NDManager scope = model.seam().manager().newSubManager()) {
             scope.tempAttachAll(input);
             model.checkInput(input);

@@ -32,11 +32,9 @@ public final class DetachedParameterStore extends ParameterStore {
             return null;
         }
         return views.computeIfAbsent(parameter.getId(), id -> {
-            NDArray array = parameter.getArray();
-            if (!array.hasGradient()) {
-                return array;
-            }
-            NDArray view = array.stopGradient();
+            // a view even for arrays without gradient: every op a block starts from a parameter then lands in
+            // the scope rather than in the model's manager
+            NDArray view = parameter.getArray().stopGradient();
             view.attach(scope);
             return view;
         });

@@ -1,0 +1,124 @@
+package io.github.explain4j.djl.zoo;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.pooling.Pool;
+import io.github.explain4j.api.InputSpec;
+import io.github.explain4j.data.SyntheticShapes;
+import io.github.explain4j.djl.ExplainableModel;
+import io.github.explain4j.djl.blocks.NamedBlocks;
+import io.github.explain4j.djl.blocks.NamedParallelBlock;
+import io.github.explain4j.djl.blocks.NamedSequentialBlock;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/**
+ * A small residual CNN with BatchNorm that tells circles, squares and triangles apart on cluttered backgrounds
+ * ({@link SyntheticShapes}, 64×64 RGB), bundled with trained parameters. Since each image's object mask is known,
+ * it is the fixture on which explain4j measures localisation.
+ *
+ * <pre>
+ * stem    conv3×3(16)-BN-ReLU                      64×64
+ * pool1   max-pool 2                               32×32
+ * stage2  conv3×3(32)-BN-ReLU, residual(32)        32×32
+ * pool2   max-pool 2                               16×16
+ * stage3  conv3×3(64)-BN-ReLU, residual(64)        16×16   ← Grad-CAM's default layer
+ * gap     global average pool
+ * fc      Linear(3)
+ * </pre>
+ * A residual unit is conv-BN-ReLU-conv-BN added to its input, then ReLU. Trained by the samples program
+ * {@code ShapesTrainer} (see the README); the parameters are the resource {@code shapes.params}.
+ */
+public final class ShapesNet {
+
+    /** Input: 64×64 RGB, pixels normalised as {@code (p − 0.5) / 0.25}; labels circle, square, triangle. */
+    public static final InputSpec SPEC = InputSpec.rgb(64, 64)
+            .normalized(new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.25f, 0.25f, 0.25f})
+            .withLabels(SyntheticShapes.CLASSES);
+
+    /** The resource holding the trained parameters. */
+    public static final String PARAMETERS = "shapes.params";
+
+    private ShapesNet() {}
+
+    /** The architecture, uninitialised. */
+    public static NamedSequentialBlock build() {
+        return new NamedSequentialBlock()
+                .add("stem", convBnRelu(16))
+                .add("pool1", Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
+                .add("stage2", new NamedSequentialBlock().add("conv", convBnRelu(32)).add("residual", residual(32)))
+                .add("pool2", Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
+                .add("stage3", new NamedSequentialBlock().add("conv", convBnRelu(64)).add("residual", residual(64)))
+                .add("gap", Pool.globalAvgPool2dBlock())
+                .add("fc", Linear.builder().setUnits(SyntheticShapes.CLASSES.size()).build());
+    }
+
+    private static SequentialBlock convBnRelu(int filters) {
+        return new NamedSequentialBlock()
+                .add("conv", conv(filters))
+                .add("bn", BatchNorm.builder().build())
+                .add("relu", Activation.reluBlock());
+    }
+
+    private static NamedParallelBlock residual(int channels) {
+        NamedSequentialBlock branch = new NamedSequentialBlock()
+                .add("conv1", conv(channels))
+                .add("bn1", BatchNorm.builder().build())
+                .add("relu1", Activation.reluBlock())
+                .add("conv2", conv(channels))
+                .add("bn2", BatchNorm.builder().build());
+        NamedParallelBlock unit = new NamedParallelBlock(
+                branches -> new NDList(Activation.relu(NamedBlocks.sum().apply(branches).singletonOrThrow())));
+        return unit.add("branch", branch).add("identity", Blocks.identityBlock());
+    }
+
+    private static Conv2d conv(int filters) {
+        return Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(filters).optPadding(new Shape(1, 1))
+                .build();
+    }
+
+    /**
+     * A new DJL model on {@code engine} ({@code "PyTorch"} or {@code "MXNet"}) holding the trained parameters.
+     * The caller closes it.
+     */
+    public static Model load(String engine) {
+        Model model = Model.newInstance("shapes-net", Device.cpu(), engine);
+        try {
+            NamedSequentialBlock block = build();
+            model.setBlock(block);
+            block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 3, 64, 64));
+            try (InputStream in = ShapesNet.class.getResourceAsStream(PARAMETERS)) {
+                if (in == null) {
+                    throw new IllegalStateException("resource " + PARAMETERS + " is missing from the classpath;"
+                            + " train it with the samples program ShapesTrainer");
+                }
+                block.loadParameters(model.getNDManager(), new DataInputStream(new BufferedInputStream(in)));
+            }
+            return model;
+        } catch (IOException e) {
+            model.close();
+            throw new UncheckedIOException("cannot read " + PARAMETERS, e);
+        } catch (MalformedModelException | RuntimeException e) {
+            model.close();
+            throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
+        }
+    }
+
+    /** The trained model wrapped for explanation (the caller closes {@code model}). */
+    public static ExplainableModel explainable(Model model) {
+        return ExplainableModel.of(model, SPEC);
+    }
+}

@@ -1,0 +1,2 @@
+/** Runnable programs: the gallery (README's main job) and the training of the bundled models. */
+package io.github.explain4j.samples;
