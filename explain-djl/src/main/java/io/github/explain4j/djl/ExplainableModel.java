@@ -4,6 +4,7 @@ import ai.djl.Model;
 import ai.djl.modality.cv.Image;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import io.github.explain4j.api.Images;
@@ -254,26 +255,18 @@ public final class ExplainableModel {
     }
 
     /**
-     * Checks a model input: shape {@code (N, C, H, W)} of this spec, the model's engine, finite values.
+     * A checked copy of a model input in {@code scope}, in the model's data type: shape {@code (N, C, H, W)} of
+     * this spec, the model's engine, finite floating-point values. The input itself is only read.
      *
      * @throws IllegalArgumentException naming the value and what is expected
      */
-    public void checkInput(NDArray input) {
-        checkEngine(input);
-        checkShapeAndValues(input);
-    }
-
-    /** Fails with a clear message when an input array lives on another engine than the model. */
-    public void checkEngine(NDArray input) {
+    public NDArray copyInput(NDManager scope, NDArray input) {
         Objects.requireNonNull(input, "input");
         String inputEngine = input.getManager().getEngine().getEngineName();
         if (!inputEngine.equals(engine())) {
             throw new IllegalArgumentException("input array lives on engine " + inputEngine + " but model '" + name
                     + "' runs on " + engine() + "; create the input with an NDManager of " + engine());
         }
-    }
-
-    private void checkShapeAndValues(NDArray input) {
         Shape s = input.getShape();
         if (s.dimension() != 4 || s.get(0) < 1 || s.get(1) != spec.channels() || s.get(2) != spec.height()
                 || s.get(3) != spec.width()) {
@@ -284,17 +277,27 @@ public final class ExplainableModel {
                     + spec.height() + ", " + spec.width() + ") — pass images to have them resized, or describe the"
                     + " model's input with another InputSpec");
         }
-        if (!input.getDataType().isFloating()) {
+        double[] values;
+        if (input.getDataType() == DataType.FLOAT64) {
+            values = input.toDoubleArray();
+        } else if (input.getDataType() == DataType.FLOAT32) {
+            float[] f = input.toFloatArray();
+            values = new double[f.length];
+            for (int i = 0; i < f.length; i++) {
+                values[i] = f[i];
+            }
+        } else {
             throw new IllegalArgumentException("input has data type " + input.getDataType()
-                    + "; expected floating-point values");
+                    + "; expected float32 or float64 values");
         }
-        float[] values = input.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
         for (int i = 0; i < values.length; i++) {
-            if (!Float.isFinite(values[i])) {
+            if (!Double.isFinite(values[i])) {
                 throw new IllegalArgumentException("input holds " + values[i] + " at flat index " + i
                         + "; expected finite values (check the image decoding and normalisation)");
             }
         }
+        NDArray copy = scope.create(values, s);
+        return seam.dataType() == DataType.FLOAT64 ? copy : copy.toType(seam.dataType(), false);
     }
 
     @Override

@@ -79,18 +79,13 @@ public abstract class AttributionMethod implements Attributor<ExplainableModel, 
     }
 
     /**
-     * Explains a batch of already-normalised model inputs {@code (N, C, H, W)}. The array is borrowed: it stays
-     * the caller's and is not modified.
+     * Explains a batch of already-normalised model inputs {@code (N, C, H, W)}. The array stays the caller's: it
+     * is copied, checked and never modified, so one input may be explained from several threads.
      */
     public List<Attribution> explainTensor(ExplainableModel model, NDArray input, Target target) {
         model.checkOpen();
-        model.checkEngine(input);
         try (NDManager scope = model.seam().manager().newSubManager()) {
-            scope.tempAttachAll(input);
-            model.checkInput(input);
-            NDArray x = input.getDataType() == model.seam().dataType() ? input
-                    : input.toType(model.seam().dataType(), false);
-            return run(model, scope, x, target);
+            return run(model, scope, model.copyInput(scope, input), target);
         }
     }
 
