@@ -77,6 +77,14 @@ public final class ExplainableModel {
         return new ExplainableModel(Objects.requireNonNull(seam, "seam"), spec, name, ProgressListener.NONE);
     }
 
+    /**
+     * The same model explained at {@code layer}'s output instead of the final output: use it to explain logits
+     * when the model ends in a softmax (gradients of a saturated probability vanish).
+     */
+    public ExplainableModel withOutputLayer(String layer) {
+        return new ExplainableModel(seam.withOutputLayer(layer), spec, name, progress);
+    }
+
     /** The same model with another input description. */
     public ExplainableModel withSpec(InputSpec newSpec) {
         return new ExplainableModel(seam, newSpec, name, progress);

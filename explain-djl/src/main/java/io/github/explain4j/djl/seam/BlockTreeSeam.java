@@ -84,6 +84,7 @@ public final class BlockTreeSeam implements ModelSeam {
     private final Node root;
     private final Map<String, Node> byPath = new LinkedHashMap<>();
     private final Map<Shape, List<LayerInfo>> layerCache = new ConcurrentHashMap<>();
+    private final String outputPath;
 
     /**
      * A seam over an initialised block.
@@ -93,6 +94,10 @@ public final class BlockTreeSeam implements ModelSeam {
      * @param open tells whether the owning model is still open
      */
     public BlockTreeSeam(Block block, NDManager manager, BooleanSupplier open) {
+        this(block, manager, open, null);
+    }
+
+    private BlockTreeSeam(Block block, NDManager manager, BooleanSupplier open, String outputLayer) {
         this.manager = manager;
         this.engineName = manager.getEngine().getEngineName();
         this.open = open;
@@ -105,6 +110,12 @@ public final class BlockTreeSeam implements ModelSeam {
         this.dataType = parameters.isEmpty() ? DataType.FLOAT32 : parameters.get(0).getArray().getDataType();
         this.root = new Node("", "", block, -1);
         index(root);
+        this.outputPath = outputLayer == null ? null : resolveLayer(outputLayer);
+    }
+
+    @Override
+    public ModelSeam withOutputLayer(String layer) {
+        return new BlockTreeSeam(root.block, manager, open, layer);
     }
 
     private void index(Node node) {
@@ -161,11 +172,32 @@ public final class BlockTreeSeam implements ModelSeam {
         if (byPath.containsKey(path)) {
             return path;
         }
+        if (!path.contains("/")) {
+            // a bare layer name (e.g. a Keras name) is found anywhere in the tree when it is unique
+            Node unique = null;
+            for (Node n : byPath.values()) {
+                if (n.name.equals(path) || shortName(n.name).equals(path)) {
+                    if (unique != null) {
+                        unique = null;
+                        break;
+                    }
+                    unique = n;
+                }
+            }
+            if (unique != null) {
+                return unique.path;
+            }
+        }
         Node node = root;
         for (String segment : path.split("/")) {
             node = child(node, segment, path);
         }
         return node.path;
+    }
+
+    private static String shortName(String name) {
+        return name.length() > 2 && Character.isDigit(name.charAt(0)) && Character.isDigit(name.charAt(1))
+                ? name.substring(2) : name;
     }
 
     private String firstLeafPath() {
@@ -216,7 +248,19 @@ public final class BlockTreeSeam implements ModelSeam {
 
     @Override
     public NDArray forward(NDManager scope, NDArray input) {
-        return run(root, new NDList(input), new Pass(scope, null, false)).head();
+        return walk(new NDList(input), new Pass(scope, null, false));
+    }
+
+    /** Runs the tree up to the output (the root's, or the output layer's) and returns it. */
+    private NDArray walk(NDList input, Pass pass) {
+        try {
+            return run(root, input, pass).head();
+        } catch (StopWalk stop) {
+            if (pass.output == null) {
+                throw stop;
+            }
+            return pass.output;
+        }
     }
 
     @Override
@@ -242,7 +286,7 @@ public final class BlockTreeSeam implements ModelSeam {
                 leaf.setRequiresGradient(true);
                 x = leaf;
             }
-            NDArray output = run(root, new NDList(x), pass).head();
+            NDArray output = walk(new NDList(x), pass);
             if (pass.collector == null) {
                 throw new IllegalStateException("layer '" + layer + "' was not reached by the forward pass");
             }
@@ -282,6 +326,7 @@ public final class BlockTreeSeam implements ModelSeam {
         final boolean gradient;
         GradientCollector collector;
         NDArray captured;
+        NDArray output;
         List<LayerInfo> shapes;
 
         Pass(NDManager scope, String capturePath, boolean gradient) {
@@ -295,6 +340,14 @@ public final class BlockTreeSeam implements ModelSeam {
             if (shapes != null) {
                 shapes.add(new LayerInfo(node.path, node.block.getClass().getSimpleName(),
                         out.head().getShape().getShape(), node.depth));
+            }
+            if (node.path.equals(outputPath) && shapes == null) {
+                if (capturePath != null && captured == null) {
+                    throw new IllegalArgumentException("layer '" + capturePath + "' comes after the output layer '"
+                            + outputPath + "'; pick a layer before it");
+                }
+                output = out.head();
+                throw new StopWalk();
             }
             if (!node.path.equals(capturePath)) {
                 return out;

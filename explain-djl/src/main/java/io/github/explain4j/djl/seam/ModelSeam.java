@@ -47,6 +47,14 @@ public interface ModelSeam {
      */
     GradientResult gradients(NDManager scope, NDArray input, String layer, ScoreFunction score);
 
+    /**
+     * This model seen up to {@code layer}: that layer's output becomes the output that targets score — e.g. the
+     * logits before a final softmax, since explaining a saturated probability gives vanishing gradients.
+     *
+     * @throws IllegalArgumentException if the layer is unknown or this kind of model cannot stop at a layer
+     */
+    ModelSeam withOutputLayer(String layer);
+
     /** The output of {@code layer} (a canonical path) for a batch, without gradient history. */
     NDArray activation(NDManager scope, NDArray input, String layer);
 }
