@@ -17,7 +17,9 @@ import java.util.Random;
 /**
  * A synthetic image-classification dataset with ground-truth localisation: each image shows one filled shape — a
  * circle, a square or a triangle, which is its class — at a random place, size and colour, on a cluttered
- * background of colour gradients, line segments and specks. The mask of the class-defining shape comes with the
+ * background of colour gradients, line segments and specks, beside two distractor objects of the same size and
+ * colours (a plus sign, an elongated ellipse) that belong to no class. Because the distractors are as salient as
+ * the object, a map that points at the object shows class evidence, not mere contrast. The mask of the class-defining shape comes with the
  * image, so whether an explanation points at the object can be measured (pointing game, mass inside the mask).
  *
  * <p>Every sample is a pure function of {@code (seed, index)}: the same call always draws the same pixels, so
@@ -120,13 +122,23 @@ public final class SyntheticShapes {
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_OFF);
         drawClutter(g, r);
-        double half = size * (0.13 + 0.09 * r.nextDouble());
+        double half = size * (0.12 + 0.07 * r.nextDouble());
         double margin = half + 1;
         double cx = margin + r.nextDouble() * (size - 2 * margin);
         double cy = margin + r.nextDouble() * (size - 2 * margin);
         Shape shape = shape(label, cx, cy, half, r.nextDouble() * Math.PI * 2);
-        g.setColor(objectColor(r));
-        g.fill(shape);
+        List<double[]> placed = new ArrayList<>();
+        placed.add(new double[] {cx, cy, half});
+        for (int d = 0; d < 2; d++) {
+            double dh = size * (0.11 + 0.07 * r.nextDouble());
+            double[] at = place(r, dh, placed);
+            if (at != null) {
+                g.setColor(objectColor(r));
+                g.fill(distractor(d, at[0], at[1], dh, r.nextDouble() * Math.PI));
+                placed.add(new double[] {at[0], at[1], dh});
+            }
+        }
+        Color colour = objectColor(r);
         g.dispose();
 
         BufferedImage maskImage = new BufferedImage(size, size, BufferedImage.TYPE_BYTE_BINARY);
@@ -139,6 +151,10 @@ public final class SyntheticShapes {
         for (int y = 0; y < size; y++) {
             for (int x = 0; x < size; x++) {
                 mask[y * size + x] = (maskImage.getRGB(x, y) & 0xffffff) != 0;
+                if (mask[y * size + x]) {
+                    // the object is painted exactly on its mask's pixels
+                    image.setRGB(x, y, colour.getRGB());
+                }
             }
         }
         return new Sample(image, label, mask, cx, cy);
@@ -151,6 +167,35 @@ public final class SyntheticShapes {
             out.add(sample(seed, from + i));
         }
         return out;
+    }
+
+    /** A free place for an object of half-size {@code half}, away from those placed, or null after 50 tries. */
+    private double[] place(Random r, double half, List<double[]> placed) {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            double x = half + 1 + r.nextDouble() * (size - 2 * half - 2);
+            double y = half + 1 + r.nextDouble() * (size - 2 * half - 2);
+            boolean free = true;
+            for (double[] p : placed) {
+                free &= Math.hypot(x - p[0], y - p[1]) > 1.25 * (half + p[2]) + 2;
+            }
+            if (free) {
+                return new double[] {x, y};
+            }
+        }
+        return null;
+    }
+
+    /** A plus sign (kind 0) or an ellipse at least 2.5 times longer than wide (kind 1): no class's shape. */
+    private static Shape distractor(int kind, double cx, double cy, double half, double angle) {
+        java.awt.geom.Area area;
+        if (kind == 0) {
+            double t = half * 0.35;
+            area = new java.awt.geom.Area(new Rectangle2D.Double(cx - half, cy - t, 2 * half, 2 * t));
+            area.add(new java.awt.geom.Area(new Rectangle2D.Double(cx - t, cy - half, 2 * t, 2 * half)));
+        } else {
+            area = new java.awt.geom.Area(new Ellipse2D.Double(cx - half, cy - half * 0.38, 2 * half, 0.76 * half));
+        }
+        return area.createTransformedArea(java.awt.geom.AffineTransform.getRotateInstance(angle, cx, cy));
     }
 
     private static Shape shape(int label, double cx, double cy, double half, double angle) {

@@ -5,7 +5,10 @@ import io.github.explain4j.api.Attribution;
 import io.github.explain4j.api.Images;
 import io.github.explain4j.api.Target;
 import io.github.explain4j.data.SyntheticShapes;
+import io.github.explain4j.api.InputSpec;
+import io.github.explain4j.djl.CustomTarget;
 import io.github.explain4j.djl.ExplainableModel;
+import io.github.explain4j.djl.tfjs.TfjsModels;
 import io.github.explain4j.djl.attribution.AttributionMethod;
 import io.github.explain4j.djl.attribution.InputXGradient;
 import io.github.explain4j.djl.attribution.IntegratedGradients;
@@ -31,7 +34,9 @@ import java.util.Map;
  * Gallery [--out DIR] [--engine PyTorch|MXNet|both] [--image FILE ...]
  * </pre>
  * Without {@code --image} it explains held-out images of the synthetic shapes set with the bundled
- * {@link ShapesNet}; with {@code --image} it explains the given files with it.
+ * {@link ShapesNet} on each engine, then real photos with the imported TF.js networks (the emotion classifier on
+ * the astronaut, MobileNetV2's backbone on chelsea, coffee and rocket); with {@code --image} it explains the given
+ * files with ShapesNet.
  */
 public final class Gallery {
 
@@ -63,6 +68,12 @@ public final class Gallery {
             Path file = shapesGallery(engine, images, out);
             System.out.println("wrote " + file.toAbsolutePath());
         }
+        if (images.isEmpty()) {
+            // the real photos through the imported networks, on the first engine
+            for (Path file : photoGalleries(engines.get(0), repositoryRoot(), out)) {
+                System.out.println("wrote " + file.toAbsolutePath());
+            }
+        }
         System.out.printf(Locale.ROOT, "gallery in %s (%.1f s)%n", out.toAbsolutePath(),
                 (System.nanoTime() - start) / 1e9);
     }
@@ -74,14 +85,14 @@ public final class Gallery {
         return args[i];
     }
 
-    /** The methods shown, in column order. */
-    static Map<String, AttributionMethod> methods() {
+    /** The methods shown, in column order, with Grad-CAM at {@code camLayer} (null: the last spatial layer). */
+    static Map<String, AttributionMethod> methods(String camLayer, int samples) {
         Map<String, AttributionMethod> m = new LinkedHashMap<>();
         m.put("Saliency", Saliency.create());
         m.put("Input x Gradient", InputXGradient.create());
-        m.put("SmoothGrad", SmoothGrad.of(Saliency.create()).samples(32).noise(0.15).seed(1));
-        m.put("Integrated Gradients", IntegratedGradients.create().steps(32).batchSize(32));
-        m.put("Grad-CAM", GradCam.create());
+        m.put("SmoothGrad", SmoothGrad.of(Saliency.create()).samples(samples).noise(0.15).seed(1).batchSize(8));
+        m.put("Integrated Gradients", IntegratedGradients.create().steps(samples).batchSize(8));
+        m.put("Grad-CAM", camLayer == null ? GradCam.create() : GradCam.at(camLayer));
         return m;
     }
 
@@ -101,30 +112,83 @@ public final class Gallery {
                 names.add(f.getFileName().toString());
             }
         }
+        try (Model model = ShapesNet.load(engine)) {
+            return section(ShapesNet.explainable(model), inputs, names, methods(null, 32), Target.topPrediction(),
+                    out.resolve("shapes-" + engine.toLowerCase(Locale.ROOT) + ".png"));
+        }
+    }
+
+    /** Real photos through the imported TF.js models. */
+    private static List<Path> photoGalleries(String engine, Path root, Path out) throws Exception {
+        List<Path> written = new ArrayList<>();
+        Path images = root.resolve("assets/images");
+        try (Model emotion = TfjsModels.emotion(root.resolve("models"), engine)) {
+            ExplainableModel model = ExplainableModel.of(emotion, InputSpec.grey(64, 64)
+                    .normalized(new float[] {0.5f}, new float[] {0.5f}).withLabels(TfjsModels.labels(emotion)))
+                    .withOutputLayer("global_average_pooling2d_1")
+                    .withName("emotion (mini-Xception)");
+            BufferedImage astronaut = Images.read(images.resolve("astronaut.png"));
+            List<BufferedImage> crops = List.of(astronaut.getSubimage(150, 20, 140, 140),
+                    astronaut.getSubimage(90, 0, 260, 260));
+            written.add(section(model, crops, List.of("astronaut, face", "astronaut, head and shoulders"),
+                    methods("add_2", 32), Target.label("happy"),
+                    out.resolve("emotion-" + engine.toLowerCase(Locale.ROOT) + ".png")));
+        }
+        try (Model mobilenet = TfjsModels.mobileNetV2(root.resolve("models"), engine)) {
+            // the backbone's pooled features (stock ImageNet weights up to block_10): explain each photo's
+            // strongest feature, since the fine-tuned head's classes are not for demos
+            ExplainableModel model = ExplainableModel.of(mobilenet, InputSpec.rgb(224, 224))
+                    .withOutputLayer("flatten_1").withName("MobileNetV2 backbone");
+            List<BufferedImage> photos = new ArrayList<>();
+            List<String> names = new ArrayList<>();
+            for (String name : List.of("chelsea.png", "coffee.png", "rocket.jpg")) {
+                photos.add(Images.read(images.resolve(name)));
+                names.add(name);
+            }
+            CustomTarget strongest = CustomTarget.of(features -> features.max(new int[] {1}),
+                    "strongest pooled feature");
+            written.add(section(model, photos, names, methods("block_13_expand_relu", 16), strongest,
+                    out.resolve("mobilenet-" + engine.toLowerCase(Locale.ROOT) + ".png")));
+        }
+        return written;
+    }
+
+    private static Path section(ExplainableModel model, List<BufferedImage> inputs, List<String> names,
+            Map<String, AttributionMethod> methods, Target target, Path file) throws Exception {
         int cell = 192;
+        Map<String, List<Attribution>> results = new LinkedHashMap<>();
+        for (Map.Entry<String, AttributionMethod> e : methods.entrySet()) {
+            results.put(e.getKey(), e.getValue().explain(model, inputs, target));
+        }
+        Overlay overlay = Overlay.alpha(0.55);
         List<BufferedImage> cells = new ArrayList<>();
         List<String> captions = new ArrayList<>();
-        Overlay overlay = Overlay.alpha(0.55);
-        try (Model model = ShapesNet.load(engine)) {
-            ExplainableModel explainable = ShapesNet.explainable(model);
-            Map<String, List<Attribution>> results = new LinkedHashMap<>();
-            for (Map.Entry<String, AttributionMethod> e : methods().entrySet()) {
-                results.put(e.getKey(), e.getValue().explain(explainable, inputs, Target.topPrediction()));
-            }
-            for (int i = 0; i < inputs.size(); i++) {
-                BufferedImage shown = Images.resize(inputs.get(i), cell, cell);
-                cells.add(shown);
-                captions.add(names.get(i));
-                for (Map.Entry<String, List<Attribution>> e : results.entrySet()) {
-                    Attribution a = e.getValue().get(i);
-                    cells.add(overlay.apply(shown, a));
-                    String label = explainable.spec().labels().get(a.provenance().targetClass());
-                    captions.add(e.getKey() + " → " + label);
-                }
+        for (int i = 0; i < inputs.size(); i++) {
+            BufferedImage shown = Images.resize(inputs.get(i), cell, cell);
+            cells.add(shown);
+            captions.add(names.get(i));
+            for (Map.Entry<String, List<Attribution>> e : results.entrySet()) {
+                Attribution a = e.getValue().get(i);
+                cells.add(overlay.apply(shown, a));
+                int cls = a.provenance().targetClass();
+                List<String> labels = model.spec().labels();
+                captions.add(e.getKey() + (cls >= 0 && cls < labels.size() ? " → " + labels.get(cls) : ""));
             }
         }
-        Path file = out.resolve("shapes-" + engine.toLowerCase(Locale.ROOT) + ".png");
-        Heatmaps.write(Heatmaps.grid(cells, captions, methods().size() + 1), file);
+        Heatmaps.write(Heatmaps.grid(cells, captions, methods.size() + 1), file);
         return file;
+    }
+
+    /** The repository root: the first folder upwards from the working directory that holds {@code models/}. */
+    static Path repositoryRoot() {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !java.nio.file.Files.isDirectory(p.resolve("models"))) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            throw new IllegalStateException("cannot find the repository's models/ folder above "
+                    + Path.of("").toAbsolutePath() + "; run the gallery from the explain4j checkout");
+        }
+        return p;
     }
 }

@@ -34,7 +34,8 @@ import java.nio.file.Path;
  *
  * Arguments (all optional): output file (default
  * {@code explain-djl/src/main/resources/io/github/explain4j/djl/zoo/shapes.params}), training images (default
- * 6000), epochs (default 6). PyTorch engine, Adam, batches of 32, fixed seeds.
+ * 6000), epochs (default 8). PyTorch engine, Adam (learning rate 2e-3, then a tenth of it for each of the last two epochs),
+ * batches of 32, fixed seeds.
  */
 public final class ShapesTrainer {
 
@@ -45,7 +46,7 @@ public final class ShapesTrainer {
         Path out = Path.of(args.length > 0 ? args[0]
                 : "explain-djl/src/main/resources/io/github/explain4j/djl/zoo/" + ShapesNet.PARAMETERS);
         int trainSize = args.length > 1 ? Integer.parseInt(args[1]) : 6000;
-        int epochs = args.length > 2 ? Integer.parseInt(args[2]) : 6;
+        int epochs = args.length > 2 ? Integer.parseInt(args[2]) : 8;
         int batch = 32;
         SyntheticShapes shapes = SyntheticShapes.create(64);
         ai.djl.engine.Engine.getEngine("PyTorch").setRandomSeed(7);
@@ -53,7 +54,10 @@ public final class ShapesTrainer {
             Block block = ShapesNet.build();
             model.setBlock(block);
             DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                    .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(2e-3f)).build());
+                    .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.multiFactor()
+                            .setSteps(new int[] {(trainSize / batch) * (epochs - 2), (trainSize / batch) * (epochs - 1)})
+                            .optFactor(0.1f)
+                            .setBaseValue(2e-3f).build()).build());
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(new Shape(batch, 3, 64, 64));
                 NDManager manager = model.getNDManager();

@@ -3,7 +3,6 @@ package io.github.explain4j.djl.zoo;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
@@ -33,13 +32,14 @@ import java.io.UncheckedIOException;
  * <pre>
  * stem    conv3×3(16)-BN-ReLU                      64×64
  * pool1   max-pool 2                               32×32
- * stage2  conv3×3(32)-BN-ReLU, residual(32)        32×32
+ * stage2  conv3×3(32)-BN-ReLU, residual(32), ReLU  32×32
  * pool2   max-pool 2                               16×16
- * stage3  conv3×3(64)-BN-ReLU, residual(64)        16×16   ← Grad-CAM's default layer
+ * stage3  conv3×3(64)-BN-ReLU, residual(64), ReLU  16×16   ← Grad-CAM's default layer
  * gap     global average pool
  * fc      Linear(3)
  * </pre>
- * A residual unit is conv-BN-ReLU-conv-BN added to its input, then ReLU. Trained by the samples program
+ * A residual unit is conv-BN-ReLU-conv-BN added to its input (a sum join), followed by its ReLU as a block of its
+ * own, so that every ReLU of the network is a layer that methods can reach. Trained by the samples program
  * {@code ShapesTrainer} (see the README); the parameters are the resource {@code shapes.params}.
  */
 public final class ShapesNet {
@@ -59,11 +59,18 @@ public final class ShapesNet {
         return new NamedSequentialBlock()
                 .add("stem", convBnRelu(16))
                 .add("pool1", Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
-                .add("stage2", new NamedSequentialBlock().add("conv", convBnRelu(32)).add("residual", residual(32)))
+                .add("stage2", stage(32))
                 .add("pool2", Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
-                .add("stage3", new NamedSequentialBlock().add("conv", convBnRelu(64)).add("residual", residual(64)))
+                .add("stage3", stage(64))
                 .add("gap", Pool.globalAvgPool2dBlock())
                 .add("fc", Linear.builder().setUnits(SyntheticShapes.CLASSES.size()).build());
+    }
+
+    private static NamedSequentialBlock stage(int channels) {
+        return new NamedSequentialBlock()
+                .add("conv", convBnRelu(channels))
+                .add("residual", residual(channels))
+                .add("relu", Activation.reluBlock());
     }
 
     private static SequentialBlock convBnRelu(int filters) {
@@ -80,9 +87,7 @@ public final class ShapesNet {
                 .add("relu1", Activation.reluBlock())
                 .add("conv2", conv(channels))
                 .add("bn2", BatchNorm.builder().build());
-        NamedParallelBlock unit = new NamedParallelBlock(
-                branches -> new NDList(Activation.relu(NamedBlocks.sum().apply(branches).singletonOrThrow())));
-        return unit.add("branch", branch).add("identity", Blocks.identityBlock());
+        return new NamedParallelBlock(NamedBlocks.sum()).add("branch", branch).add("identity", Blocks.identityBlock());
     }
 
     private static Conv2d conv(int filters) {
