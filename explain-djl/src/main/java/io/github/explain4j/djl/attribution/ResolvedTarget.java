@@ -38,7 +38,19 @@ public final class ResolvedTarget {
         if (target instanceof CustomTarget c) {
             return new ResolvedTarget(target, null, c.function(), -1);
         }
+        if (target instanceof Target.Region r) {
+            return new ResolvedTarget(target, null, region(model, r), -1);
+        }
         int k = model.numClasses();
+        if (target instanceof Target.ClassSet set) {
+            for (int i : set.indices()) {
+                if (i >= k) {
+                    throw new IllegalArgumentException("class index " + i + " is out of range; model '"
+                            + model.name() + "' has " + k + " outputs (0.." + (k - 1) + ")");
+                }
+            }
+            return new ResolvedTarget(target, null, classSet(set.indices(), k), -1);
+        }
         if (target instanceof Target.TopPrediction) {
             return new ResolvedTarget(target, null, null, k);
         }
@@ -59,6 +71,47 @@ public final class ResolvedTarget {
         int[] cls = new int[batch];
         Arrays.fill(cls, index);
         return new ResolvedTarget(target, cls, null, k);
+    }
+
+    private static ScoreFunction classSet(int[] indices, int k) {
+        return output -> {
+            long n = output.getShape().get(0);
+            float[] hot = new float[(int) (n * k)];
+            for (int i = 0; i < n; i++) {
+                for (int c : indices) {
+                    hot[i * k + c] = 1f;
+                }
+            }
+            NDArray mask = output.getManager().create(hot, output.getShape()).toType(output.getDataType(), false);
+            return output.mul(mask).sum(new int[] {1});
+        };
+    }
+
+    private static ScoreFunction region(ExplainableModel model, Target.Region r) {
+        long[] s = model.outputShape();
+        if (s.length != 4) {
+            throw new IllegalArgumentException("a region target needs a spatial output (N, C, H, W); model '"
+                    + model.name() + "' outputs " + java.util.Arrays.toString(s));
+        }
+        if (r.channel() >= s[1] || r.top() + r.height() > s[2] || r.left() + r.width() > s[3]) {
+            throw new IllegalArgumentException(r.describe() + " does not fit the output "
+                    + java.util.Arrays.toString(s) + "; expected channel < " + s[1] + ", top + height ≤ " + s[2]
+                    + ", left + width ≤ " + s[3]);
+        }
+        return output -> {
+            long n = output.getShape().get(0);
+            long plane = s[2] * s[3];
+            float[] m = new float[(int) (n * s[1] * plane)];
+            for (int i = 0; i < n; i++) {
+                for (int y = r.top(); y < r.top() + r.height(); y++) {
+                    for (int x = r.left(); x < r.left() + r.width(); x++) {
+                        m[(int) ((i * s[1] + r.channel()) * plane + y * s[3] + x)] = 1f;
+                    }
+                }
+            }
+            NDArray mask = output.getManager().create(m, output.getShape()).toType(output.getDataType(), false);
+            return output.mul(mask).reshape(n, -1).sum(new int[] {1});
+        };
     }
 
     /** Whether the target is still an unresolved top prediction. */

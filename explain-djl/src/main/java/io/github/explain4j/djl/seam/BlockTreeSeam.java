@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * Runs a DJL {@link Block} tree by walking it: {@link SequentialBlock}s and {@link ParallelBlock}s (and their
@@ -264,6 +265,13 @@ public final class BlockTreeSeam implements ModelSeam {
     }
 
     @Override
+    public NDArray forwardEdited(NDManager scope, NDArray input, String layer, UnaryOperator<NDArray> edit) {
+        Pass pass = new Pass(scope, requireNode(layer).path, false);
+        pass.edit = edit;
+        return walk(new NDList(input), pass);
+    }
+
+    @Override
     public NDArray activation(NDManager scope, NDArray input, String layer) {
         Pass pass = new Pass(scope, requireNode(layer).path, false);
         try {
@@ -327,6 +335,7 @@ public final class BlockTreeSeam implements ModelSeam {
         GradientCollector collector;
         NDArray captured;
         NDArray output;
+        UnaryOperator<NDArray> edit;
         List<LayerInfo> shapes;
 
         Pass(NDManager scope, String capturePath, boolean gradient) {
@@ -353,6 +362,14 @@ public final class BlockTreeSeam implements ModelSeam {
                 return out;
             }
             NDArray a = out.head();
+            if (edit != null) {
+                captured = a;
+                NDList edited = new NDList(edit.apply(a));
+                for (int i = 1; i < out.size(); i++) {
+                    edited.add(out.get(i));
+                }
+                return edited;
+            }
             if (!gradient) {
                 captured = a;
                 throw new StopWalk();

@@ -55,6 +55,12 @@ public interface ModelSeam {
      */
     ModelSeam withOutputLayer(String layer);
 
+    /**
+     * The model's output {@code (N, K)} when {@code layer}'s output is replaced by {@code edit} of it — e.g. with
+     * channels zeroed, as Ablation-CAM does. Without gradient history.
+     */
+    NDArray forwardEdited(NDManager scope, NDArray input, String layer, java.util.function.UnaryOperator<NDArray> edit);
+
     /** The output of {@code layer} (a canonical path) for a batch, without gradient history. */
     NDArray activation(NDManager scope, NDArray input, String layer);
 }

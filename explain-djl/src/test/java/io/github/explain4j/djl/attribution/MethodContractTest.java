@@ -38,7 +38,15 @@ class MethodContractTest {
                 GradCam.at("05ParallelBlock"),
                 IntegratedGradients.create().steps(6).batchSize(4),
                 SmoothGrad.of(Saliency.create()).samples(5).batchSize(2).seed(3),
-                SmoothGrad.of(GradCam.create()).samples(3).variant(SmoothGrad.Variant.VARIANCE).seed(4));
+                SmoothGrad.of(GradCam.create()).samples(3).variant(SmoothGrad.Variant.VARIANCE).seed(4),
+                io.github.explain4j.djl.cam.Cam.create(),
+                io.github.explain4j.djl.cam.GradCamPlusPlus.create(),
+                io.github.explain4j.djl.cam.XGradCam.create(),
+                io.github.explain4j.djl.cam.HiResCam.create(),
+                io.github.explain4j.djl.cam.LayerCam.at("05ParallelBlock", "09LambdaBlock"),
+                io.github.explain4j.djl.cam.EigenCam.create(),
+                io.github.explain4j.djl.cam.ScoreCam.create().batchSize(5),
+                io.github.explain4j.djl.cam.AblationCam.create().batchSize(5));
     }
 
     static Stream<Arguments> cases() {
@@ -132,7 +140,7 @@ class MethodContractTest {
         withModel(engine, (m, model, x) -> {
             expect(IllegalArgumentException.class, "unknown layer 'stage9'",
                     () -> GradCam.at("stage9").explainTensor(model, x, Target.topPrediction()));
-            expect(IllegalArgumentException.class, "Grad-CAM needs feature maps",
+            expect(IllegalArgumentException.class, "class-activation maps need feature maps",
                     () -> GradCam.at("11Linear").explainTensor(model, x, Target.topPrediction()));
             expect(IllegalArgumentException.class, "steps was 0", () -> IntegratedGradients.create().steps(0));
             expect(IllegalArgumentException.class, "samples was -1",
