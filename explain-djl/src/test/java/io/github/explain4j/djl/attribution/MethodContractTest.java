@@ -46,7 +46,10 @@ class MethodContractTest {
                 io.github.explain4j.djl.cam.LayerCam.at("05ParallelBlock", "09LambdaBlock"),
                 io.github.explain4j.djl.cam.EigenCam.create(),
                 io.github.explain4j.djl.cam.ScoreCam.create().batchSize(5),
-                io.github.explain4j.djl.cam.AblationCam.create().batchSize(5));
+                io.github.explain4j.djl.cam.AblationCam.create().batchSize(5),
+                io.github.explain4j.djl.perturbation.Occlusion.create().window(3).stride(2).batchSize(8),
+                io.github.explain4j.djl.perturbation.Rise.create().masks(12).cells(3).batchSize(5).seed(2),
+                io.github.explain4j.djl.perturbation.Lime.create().superpixels(6).samples(24).seed(3));
     }
 
     static Stream<Arguments> cases() {

@@ -1,0 +1,177 @@
+package io.github.explain4j.djl.perturbation;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.github.explain4j.api.Attribution;
+import io.github.explain4j.djl.ExplainableModel;
+import io.github.explain4j.djl.attribution.MethodOutput;
+import io.github.explain4j.djl.attribution.ResolvedTarget;
+import io.github.explain4j.render.Heatmaps;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.SplittableRandom;
+
+/**
+ * RISE: the expected target score under random masks, per pixel. Each mask is a random {@code s×s} grid of cells
+ * kept with probability {@code p}, upsampled bilinearly to a little more than the image and cropped at a random
+ * shift, so its edges are soft and fall anywhere; the map is {@code Σ_i y(x ⊙ M_i)·M_i / (N·p)}. Masking darkens
+ * pixels towards black (pixel value 0). Masks are drawn from the seed and scored in batches.
+ *
+ * <p>V. Petsiuk, A. Das, K. Saenko, "RISE: Randomized Input Sampling for Explanation of Black-box Models", BMVC
+ * 2018, arXiv:1806.07421.
+ */
+public final class Rise extends PerturbationMethod {
+
+    private final int masks;
+    private final int cells;
+    private final double keep;
+    private final long seed;
+    private final int batchSize;
+
+    private Rise(int masks, int cells, double keep, long seed, int batchSize) {
+        this.masks = masks;
+        this.cells = cells;
+        this.keep = keep;
+        this.seed = seed;
+        this.batchSize = batchSize;
+    }
+
+    /** 1000 masks of 7×7 cells kept with probability 0.5, seed 0, 32 per batch. */
+    public static Rise create() {
+        return new Rise(1000, 7, 0.5, 0L, 32);
+    }
+
+    /** The number of random masks. */
+    public Rise masks(int n) {
+        return new Rise(positive("masks", n), cells, keep, seed, batchSize);
+    }
+
+    /** The grid size {@code s} of a mask (cells per side). */
+    public Rise cells(int s) {
+        return new Rise(masks, positive("cells", s), keep, seed, batchSize);
+    }
+
+    /** The probability that a cell is kept. */
+    public Rise keep(double p) {
+        if (!(p > 0 && p <= 1)) {
+            throw new IllegalArgumentException("keep probability was " + p + "; expected a value in (0, 1]");
+        }
+        return new Rise(masks, cells, p, seed, batchSize);
+    }
+
+    /** The seed of the masks. */
+    public Rise seed(long s) {
+        return new Rise(masks, cells, keep, s, batchSize);
+    }
+
+    /** Masked copies per forward pass. */
+    public Rise batchSize(int n) {
+        return new Rise(masks, cells, keep, seed, positive("batch size", n));
+    }
+
+    @Override
+    protected int batchSize() {
+        return batchSize;
+    }
+
+    @Override
+    public String name() {
+        return "RISE";
+    }
+
+    /** Mask {@code index} of {@code height×width} for this method's seed: values in [0, 1]. */
+    public float[] mask(int index, int height, int width) {
+        SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + index);
+        float[] grid = new float[cells * cells];
+        for (int i = 0; i < grid.length; i++) {
+            grid[i] = r.nextDouble() < keep ? 1f : 0f;
+        }
+        int cellH = (height + cells - 1) / cells;
+        int cellW = (width + cells - 1) / cells;
+        int upH = (cells + 1) * cellH;
+        int upW = (cells + 1) * cellW;
+        // the grid plus one cell of border, upsampled, then cropped at a random shift within one cell
+        float[] padded = new float[(cells + 1) * (cells + 1)];
+        for (int y = 0; y < cells + 1; y++) {
+            for (int x = 0; x < cells + 1; x++) {
+                padded[y * (cells + 1) + x] = grid[Math.min(y, cells - 1) * cells + Math.min(x, cells - 1)];
+            }
+        }
+        float[] up = Heatmaps.resize(padded, cells + 1, cells + 1, upH, upW);
+        int dy = r.nextInt(cellH);
+        int dx = r.nextInt(cellW);
+        float[] out = new float[height * width];
+        for (int y = 0; y < height; y++) {
+            System.arraycopy(up, (y + dy) * upW + dx, out, y * width, width);
+        }
+        return out;
+    }
+
+    @Override
+    public MethodOutput attribute(ExplainableModel model, NDManager scope, NDArray input, ResolvedTarget target) {
+        ResolvedTarget t = target.fixed(model, scope, input);
+        int c = model.spec().channels();
+        int h = model.spec().height();
+        int w = model.spec().width();
+        int plane = h * w;
+        float[][] px = pixels(model.spec(), input);
+        float[][] maskSet = new float[masks][];
+        for (int i = 0; i < masks; i++) {
+            maskSet[i] = mask(i, h, w);
+        }
+        float[][] maps = new float[px.length][];
+        for (int i = 0; i < px.length; i++) {
+            float[] x = px[i];
+            float[] y = scores(model, scope, t.slice(i, i + 1), masks, (k, buf) -> {
+                float[] mk = maskSet[k];
+                for (int ch = 0; ch < c; ch++) {
+                    for (int j = 0; j < plane; j++) {
+                        buf[ch * plane + j] = x[ch * plane + j] * mk[j];
+                    }
+                }
+            });
+            double[] sum = new double[plane];
+            for (int k = 0; k < masks; k++) {
+                for (int j = 0; j < plane; j++) {
+                    sum[j] += (double) y[k] * maskSet[k][j];
+                }
+            }
+            maps[i] = new float[plane];
+            for (int j = 0; j < plane; j++) {
+                maps[i][j] = (float) (sum[j] / (masks * keep));
+            }
+        }
+        int[] classes = t.classes();
+        if (classes == null) {
+            classes = new int[px.length];
+            java.util.Arrays.fill(classes, -1);
+        }
+        return MethodOutput.of(maps, 1, h, w, classes);
+    }
+
+    @Override
+    public Map<String, String> parameters() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("masks", String.valueOf(masks));
+        p.put("cells", String.valueOf(cells));
+        p.put("keep", String.valueOf(keep));
+        p.put("batchSize", String.valueOf(batchSize));
+        return p;
+    }
+
+    @Override
+    public OptionalLong seed() {
+        return OptionalLong.of(seed);
+    }
+
+    @Override
+    public boolean signed() {
+        return false;
+    }
+
+    @Override
+    public Attribution.Reduction display() {
+        return Attribution.Reduction.SUM;
+    }
+}
