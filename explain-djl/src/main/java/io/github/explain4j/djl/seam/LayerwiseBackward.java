@@ -138,18 +138,34 @@ public final class LayerwiseBackward {
 
     private enum Kind { SEQUENTIAL, SUM, RELU, AFFINE, BATCH_NORM, AVERAGE, ROUTE, DROPOUT }
 
+    private static final String LAMBDA_ADVICE = "build ReLUs with Activation.reluBlock(), and pooling and"
+            + " flattening with DJL's Pool.*Block and Blocks.batchFlattenBlock(), so that explain4j can tell them apart";
+    private static final String JOIN_ADVICE = "build residual units as NamedParallelBlock(NamedBlocks.sum()) followed"
+            + " by Activation.reluBlock()";
+    private static final String CUSTOM_ADVICE = "build the model from SequentialBlock/ParallelBlock, Conv2d, Linear,"
+            + " BatchNorm, Dropout and DJL's activation and pooling blocks";
+    private static final String ACTIVATION_ADVICE = "explain the layer before such an activation with"
+            + " model.withOutputLayer(...), or use ReLUs";
+
     private static final class Node {
         final String path;
         final Block block;
         final Kind kind;
+        /** Why the rule cannot vouch for this layer ({@code {method}} stands for the method), or null. */
         final String problem;
+        final String advice;
         final List<Node> children = new ArrayList<>();
 
-        Node(String path, Block block, Kind kind, String problem) {
+        Node(String path, Block block, Kind kind) {
+            this(path, block, kind, null, null);
+        }
+
+        Node(String path, Block block, Kind kind, String problem, String advice) {
             this.path = path;
             this.block = block;
             this.kind = kind;
             this.problem = problem;
+            this.advice = advice;
         }
     }
 
@@ -210,48 +226,43 @@ public final class LayerwiseBackward {
 
     private Node build(String path, Block block) {
         if (block instanceof SequentialBlock) {
-            return withChildren(new Node(path, block, Kind.SEQUENTIAL, null));
+            return withChildren(new Node(path, block, Kind.SEQUENTIAL));
         }
         if (block instanceof ParallelBlock) {
-            String problem = NamedBlocks.isSum(BlockTreeSeam.joinOf(block, path)) ? null
-                    : "joins its branches with a function other than NamedBlocks.sum(), which may hide a ReLU (as in"
-                    + " relu(a + b)); build the unit as NamedParallelBlock(NamedBlocks.sum()) followed by"
-                    + " Activation.reluBlock()";
-            return withChildren(new Node(path, block, Kind.SUM, problem));
+            boolean sum = NamedBlocks.isSum(BlockTreeSeam.joinOf(block, path));
+            return withChildren(sum ? new Node(path, block, Kind.SUM) : new Node(path, block, Kind.SUM,
+                    "joins its branches with a function other than NamedBlocks.sum() and may hide a ReLU (as in"
+                    + " relu(a + b))", JOIN_ADVICE));
         }
         if (block instanceof BatchNorm) {
-            return new Node(path, block, Kind.BATCH_NORM, null);
+            return new Node(path, block, Kind.BATCH_NORM);
         }
         if (block instanceof Dropout) {
-            return new Node(path, block, Kind.DROPOUT, null);
+            return new Node(path, block, Kind.DROPOUT);
         }
         Class<?> type = block.getClass();
         if (type == Conv1d.class || type == Conv2d.class || type == Conv3d.class || type == Linear.class) {
-            return new Node(path, block, Kind.AFFINE, null);
+            return new Node(path, block, Kind.AFFINE);
         }
         if (type == LambdaBlock.class) {
             String name = ((LambdaBlock) block).getName();
             if (RELU_NAMES.contains(name)) {
-                return new Node(path, block, Kind.RELU, null);
+                return new Node(path, block, Kind.RELU);
             }
             if (ROUTE_NAMES.contains(name)) {
-                return new Node(path, block, Kind.ROUTE, null);
+                return new Node(path, block, Kind.ROUTE);
             }
             if (AVERAGE_NAMES.contains(name)) {
-                return new Node(path, block, Kind.AVERAGE, null);
+                return new Node(path, block, Kind.AVERAGE);
             }
             if (OTHER_ACTIVATIONS.contains(name)) {
-                return new Node(path, block, Kind.ROUTE, "is the activation '" + name + "', for which {method} has no"
-                        + " rule; explain the layer before it with model.withOutputLayer(...) or use ReLUs");
+                return new Node(path, block, Kind.ROUTE, "is the activation '" + name + "', for which {method} has"
+                        + " no rule", ACTIVATION_ADVICE);
             }
-            return new Node(path, block, Kind.ROUTE, "(LambdaBlock '" + name + "') may hide a ReLU; {method} must"
-                    + " apply its rule at every ReLU: build ReLUs with Activation.reluBlock(), and pooling and flattening"
-                    + " with DJL's Pool.*Block and Blocks.batchFlattenBlock(), so that explain4j can tell them apart");
+            return new Node(path, block, Kind.ROUTE, "(LambdaBlock '" + name + "') may hide a ReLU", LAMBDA_ADVICE);
         }
-        return new Node(path, block, Kind.ROUTE, "(" + type.getSimpleName() + ") is a block whose forward explain4j"
-                + " cannot see into and may hide a ReLU; {method} must apply its rule at every ReLU: build the model"
-                + " from SequentialBlock/ParallelBlock, Conv2d, Linear, BatchNorm, Dropout and DJL's activation and pooling"
-                + " blocks");
+        return new Node(path, block, Kind.ROUTE, "(" + type.getSimpleName() + ") is a block whose forward"
+                + " explain4j cannot see into and may hide a ReLU", CUSTOM_ADVICE);
     }
 
     private Node withChildren(Node node) {
@@ -264,26 +275,33 @@ public final class LayerwiseBackward {
 
     /** Refuses the model when a layer before the output cannot be vouched for, naming every such layer. */
     private void check(Node root, Rule rule) {
-        List<String> problems = new ArrayList<>();
-        collect(root, problems, rule, new boolean[1]);
-        if (problems.isEmpty()) {
+        List<Node> bad = new ArrayList<>();
+        collect(root, bad, new boolean[1]);
+        if (bad.isEmpty()) {
             return;
         }
-        String head = problems.size() == 1 ? "" : problems.size() + " layers cannot be explained: ";
-        throw new IllegalArgumentException(rule.method() + " refuses the model: " + head
-                + String.join("; ", problems));
+        List<String> problems = new ArrayList<>();
+        Set<String> advice = new java.util.LinkedHashSet<>();
+        for (Node n : bad) {
+            String where = n.path.isEmpty() ? "the model" : "layer '" + n.path + "'";
+            problems.add(where + " " + n.problem.replace("{method}", rule.method()));
+            advice.add(n.advice);
+        }
+        throw new IllegalArgumentException(rule.method() + " must apply its rule at every ReLU and refuses the model"
+                + (bad.size() == 1 ? "" : " (" + bad.size() + " layers)") + ": " + String.join("; ", problems)
+                + ". To explain it: " + String.join("; ", advice) + ".");
     }
 
-    private void collect(Node node, List<String> problems, Rule rule, boolean[] stopped) {
+    /** The layers with a problem, in execution order, up to the output layer. */
+    private void collect(Node node, List<Node> bad, boolean[] stopped) {
+        if (node.problem != null) {
+            bad.add(node);
+        }
         for (Node c : node.children) {
-            collect(c, problems, rule, stopped);
+            collect(c, bad, stopped);
             if (stopped[0]) {
                 break;
             }
-        }
-        if (node.problem != null) {
-            String where = node.path.isEmpty() ? "the model" : "layer '" + node.path + "'";
-            problems.add(where + " " + node.problem.replace("{method}", rule.method()));
         }
         if (!node.path.isEmpty() && node.path.equals(seam.outputPath())) {
             stopped[0] = true;
@@ -359,8 +377,8 @@ public final class LayerwiseBackward {
                 default -> r.out = forward(node, x, store);
             }
             if (node.kind == Kind.RELU && !r.out.eq(x.maximum(0)).all().getBoolean()) {
-                throw new IllegalArgumentException(rule.method() + " refuses the model: layer '" + node.path
-                        + "' (LambdaBlock '" + ((LambdaBlock) node.block).getName() + "') is named like a ReLU but"
+                throw new IllegalArgumentException(rule.method() + " must apply its rule at every ReLU and refuses"
+                        + " the model: layer '" + node.path + "' (LambdaBlock '" + ((LambdaBlock) node.block).getName() + "') is named like a ReLU but"
                         + " does not compute max(x, 0)");
             }
             if (!node.path.isEmpty() && node.path.equals(seam.outputPath())) {
@@ -378,7 +396,7 @@ public final class LayerwiseBackward {
             }
             if (!joined.getShape().equals(total.getShape()) || !joined.eq(total).all().getBoolean()) {
                 throw new IllegalArgumentException(rule.method() + " refuses the model: layer '" + node.path
-                        + "' does not output the sum of its branches");
+                        + "' does not output the sum of its branches, although its join is NamedBlocks.sum()");
             }
             return joined;
         }
