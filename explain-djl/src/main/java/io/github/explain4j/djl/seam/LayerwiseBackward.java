@@ -139,7 +139,8 @@ public final class LayerwiseBackward {
     private enum Kind { SEQUENTIAL, SUM, RELU, AFFINE, BATCH_NORM, AVERAGE, ROUTE, DROPOUT }
 
     private static final String LAMBDA_ADVICE = "build ReLUs with Activation.reluBlock(), and pooling and"
-            + " flattening with DJL's Pool.*Block and Blocks.batchFlattenBlock(), so that explain4j can tell them apart";
+            + " flattening with DJL's Pool.*Block and Blocks.batchFlattenBlock(), so that explain4j can tell them"
+            + " apart";
     private static final String JOIN_ADVICE = "build residual units as NamedParallelBlock(NamedBlocks.sum()) followed"
             + " by Activation.reluBlock()";
     private static final String CUSTOM_ADVICE = "build the model from SequentialBlock/ParallelBlock, Conv2d, Linear,"
@@ -294,14 +295,16 @@ public final class LayerwiseBackward {
 
     /** The layers with a problem, in execution order, up to the output layer. */
     private void collect(Node node, List<Node> bad, boolean[] stopped) {
-        if (node.problem != null) {
-            bad.add(node);
-        }
+        int at = bad.size();
         for (Node c : node.children) {
             collect(c, bad, stopped);
             if (stopped[0]) {
                 break;
             }
+        }
+        // a join runs only when the output layer is not inside one of its branches
+        if (node.problem != null && !stopped[0]) {
+            bad.add(at, node);
         }
         if (!node.path.isEmpty() && node.path.equals(seam.outputPath())) {
             stopped[0] = true;
@@ -378,8 +381,8 @@ public final class LayerwiseBackward {
             }
             if (node.kind == Kind.RELU && !r.out.eq(x.maximum(0)).all().getBoolean()) {
                 throw new IllegalArgumentException(rule.method() + " must apply its rule at every ReLU and refuses"
-                        + " the model: layer '" + node.path + "' (LambdaBlock '" + ((LambdaBlock) node.block).getName() + "') is named like a ReLU but"
-                        + " does not compute max(x, 0)");
+                        + " the model: layer '" + node.path + "' (LambdaBlock '" + ((LambdaBlock) node.block).getName()
+                        + "') is named like a ReLU but does not compute max(x, 0)");
             }
             if (!node.path.isEmpty() && node.path.equals(seam.outputPath())) {
                 stopped = true;
@@ -413,7 +416,7 @@ public final class LayerwiseBackward {
             return list.head();
         }
 
-        /** {y, z⁺-map, z⁻-map} pieces of a BatchNorm: the full affine output, and the scale-only maps. */
+        /** A BatchNorm's {output, scale}: its affine map of the running statistics, and that map's slope. */
         private NDArray[] affine(BatchNorm bn, NDArray x, ParameterStore parameters) {
             NDArray[] a = BlockTreeSeam.batchNormAffine(bn, x, parameters);
             return new NDArray[] {x.mul(a[0]).add(a[1]), a[0]};

@@ -156,6 +156,45 @@ class BackpropRefusalTest {
         });
     }
 
+    @ParameterizedTest
+    @MethodSource("io.github.explain4j.djl.fixtures.TestNets#engines")
+    void anOutputLayerInsideAResidualBranchStopsThereAndSkipsTheJoin(String engine) {
+        // the join relu(a + b) comes after the output layer, inside the branch: it is neither run nor refused
+        Conv2d c1 = conv(3);
+        Conv2d c2 = conv(3);
+        SequentialBlock branch = new SequentialBlock().add(c2).add(Activation.reluBlock()).add(conv(3));
+        ParallelBlock reluJoin = new ParallelBlock(list -> new NDList(Activation.relu(
+                list.get(0).singletonOrThrow().add(list.get(1).singletonOrThrow()))),
+                List.of(branch, Blocks.identityBlock()));
+        SequentialBlock net = new SequentialBlock().add(c1).add(Activation.reluBlock()).add(reluJoin)
+                .add(Pool.globalAvgPool2dBlock()).add(Linear.builder().setUnits(3).build());
+        io.github.explain4j.djl.CustomTarget sum = io.github.explain4j.djl.CustomTarget.of(
+                out -> out.mul(out).sum(new int[] {3}).sum(new int[] {2}).sum(new int[] {1}), "Σ a²");
+        with(engine, net, (m, model, x) -> {
+            ExplainableModel inner = model.withOutputLayer("03ParallelBlock/01SequentialBlock/02LambdaBlock");
+            float[] stopped = GuidedBackprop.create().explainTensor(inner, x, sum).get(0).values();
+            // the network up to that ReLU, built again with the same parameters
+            Conv2d d1 = conv(3);
+            Conv2d d2 = conv(3);
+            SequentialBlock head = new SequentialBlock().add(d1).add(Activation.reluBlock()).add(d2)
+                    .add(Activation.reluBlock());
+            head.initialize(m, DataType.FLOAT32, INPUT);
+            copy(c1, d1);
+            copy(c2, d2);
+            float[] truncated = GuidedBackprop.create()
+                    .explainTensor(ExplainableModel.of(head, m, InputSpec.rgb(8, 8)), x, sum).get(0).values();
+            assertArrayEquals(truncated, stopped, 1e-6f);
+            assertFalse(java.util.Arrays.equals(stopped, new float[stopped.length]), "a map that is not all zero");
+        });
+    }
+
+    private static void copy(Block from, Block to) {
+        for (String p : List.of("weight", "bias")) {
+            NDArray a = from.getParameters().get(p).getArray();
+            TestNets.set(to.getParameters().get(p).getArray(), a.toType(DataType.FLOAT64, false).toDoubleArray());
+        }
+    }
+
     /** conv3×3(4)-ReLU, ReLU as its own block. */
     private static SequentialBlock head() {
         return new SequentialBlock().add(conv(3)).add(Activation.reluBlock());
