@@ -148,6 +148,9 @@ public final class LayerwiseBackward {
     private static final String ACTIVATION_ADVICE = "explain the layer before such an activation with"
             + " model.withOutputLayer(...), or use ReLUs";
 
+    /** How many layers a refusal names before it counts the rest. */
+    private static final int LISTED = 6;
+
     private static final class Node {
         final String path;
         final Block block;
@@ -284,13 +287,16 @@ public final class LayerwiseBackward {
         List<String> problems = new ArrayList<>();
         Set<String> advice = new java.util.LinkedHashSet<>();
         for (Node n : bad) {
-            String where = n.path.isEmpty() ? "the model" : "layer '" + n.path + "'";
-            problems.add(where + " " + n.problem.replace("{method}", rule.method()));
+            if (problems.size() < LISTED) {
+                String where = n.path.isEmpty() ? "the model" : "layer '" + n.path + "'";
+                problems.add(where + " " + n.problem.replace("{method}", rule.method()));
+            }
             advice.add(n.advice);
         }
+        String more = bad.size() > LISTED ? "; and " + (bad.size() - LISTED) + " more" : "";
         throw new IllegalArgumentException(rule.method() + " must apply its rule at every ReLU and refuses the model"
                 + (bad.size() == 1 ? "" : " (" + bad.size() + " layers)") + ": " + String.join("; ", problems)
-                + ". To explain it: " + String.join("; ", advice) + ".");
+                + more + ". To explain it: " + String.join("; ", advice) + ".");
     }
 
     /** The layers with a problem, in execution order, up to the output layer. */
