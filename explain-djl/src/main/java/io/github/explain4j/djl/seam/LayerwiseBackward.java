@@ -45,10 +45,14 @@ import java.util.function.UnaryOperator;
  *       {@link Dropout}, DJL's pooling, flatten and identity blocks) gets its vector–Jacobian product from a
  *       small gradient pass on that layer alone (or LRP's redistribution built from such products).</li>
  * </ol>
- * Any other block — an anonymous {@code LambdaBlock}, a custom block, another join, an activation without a rule
- * — may hide a ReLU or needs a rule of its own: the model is refused up front with an
- * {@link IllegalArgumentException} that names every such layer, never explained with a partial rule. Layers
- * after the seam's output layer ({@link ModelSeam#withOutputLayer}) are neither run nor checked.
+ * Parameter-free blocks are recognised by the names DJL gives its {@code LambdaBlock}s ({@code identity},
+ * {@code batchFlatten}, {@code maxPool2d}, {@code avgPool2d}, {@code globalAvgPool2d}, …) and those the TF.js importer
+ * gives ({@code relu}, {@code flatten}, {@code pad}); convolutions and linear layers by their exact DJL classes. Any
+ * other block — an anonymous {@code LambdaBlock}, a subclass or custom block, another join, an activation without a
+ * rule — may hide a ReLU or needs a rule of its own: the model is refused up front with an
+ * {@link IllegalArgumentException} that names such layers (the first six, counting the rest) and how to rebuild
+ * them, never explained with a partial rule. Layers after the seam's output layer
+ * ({@link ModelSeam#withOutputLayer}) are neither run nor checked.
  *
  * <p>All arrays belong to the caller's scope; the engine's {@link GradientLock} is held for the whole pass.
  */
