@@ -16,6 +16,9 @@ public final class NamedBlocks {
 
     private static final Pattern POSITION_PREFIX = Pattern.compile("^\\d{2}");
 
+    /** The one instance of the sum join, so that a tree walker can recognise it. */
+    private static final Function<List<NDList>, NDList> SUM = NamedBlocks::sumOfBranches;
+
     private NamedBlocks() {}
 
     /**
@@ -24,7 +27,18 @@ public final class NamedBlocks {
      * @return a join function for {@link NamedParallelBlock}
      */
     public static Function<List<NDList>, NDList> sum() {
-        return NamedBlocks::sumOfBranches;
+        return SUM;
+    }
+
+    /**
+     * Whether a join function is the one {@link #sum()} returns: explain4j's modified-backpropagation methods
+     * accept a parallel block only when its join is known to be a plain sum (no hidden activation).
+     *
+     * @param join a join function
+     * @return whether it is the sum join
+     */
+    public static boolean isSum(Function<List<NDList>, NDList> join) {
+        return join == SUM;
     }
 
     private static NDList sumOfBranches(List<NDList> branches) {

@@ -7,6 +7,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * A parameter store that hands blocks a gradient-free view of each parameter, so that explaining a model never
@@ -19,11 +20,31 @@ public final class DetachedParameterStore extends ParameterStore {
 
     private final NDManager scope;
     private final Map<String, NDArray> views = new HashMap<>();
+    private final BiFunction<Parameter, NDArray, NDArray> transform;
 
     /** A store whose views live in {@code scope}. */
     public DetachedParameterStore(NDManager scope) {
+        this(scope, null);
+    }
+
+    private DetachedParameterStore(NDManager scope, BiFunction<Parameter, NDArray, NDArray> transform) {
         super(scope, false);
         this.scope = scope;
+        this.transform = transform;
+    }
+
+    /**
+     * A store that hands blocks {@code transform(parameter, view)} instead of the view, computed once per
+     * parameter in {@code scope}: the same block then runs with changed parameters (for example only the positive
+     * weights and no bias, as LRP's αβ rule needs) while the model's own arrays stay untouched.
+     *
+     * @param scope the scope that holds the views and their transforms
+     * @param transform maps a parameter and its detached view to the array the block sees
+     * @return the store
+     */
+    public static DetachedParameterStore transformed(NDManager scope,
+            BiFunction<Parameter, NDArray, NDArray> transform) {
+        return new DetachedParameterStore(scope, java.util.Objects.requireNonNull(transform, "transform"));
     }
 
     @Override
@@ -36,7 +57,7 @@ public final class DetachedParameterStore extends ParameterStore {
             // the scope rather than in the model's manager
             NDArray view = parameter.getArray().stopGradient();
             view.attach(scope);
-            return view;
+            return transform == null ? view : transform.apply(parameter, view);
         });
     }
 }

@@ -132,6 +132,16 @@ public final class BlockTreeSeam implements ModelSeam {
         }
     }
 
+    /** The model's block, the root of the walked tree (for {@link LayerwiseBackward}). */
+    Block rootBlock() {
+        return root.block;
+    }
+
+    /** The canonical path of the output layer, or {@code null} for the root's output. */
+    String outputPath() {
+        return outputPath;
+    }
+
     @Override
     public String engineName() {
         return engineName;
@@ -429,16 +439,26 @@ public final class BlockTreeSeam implements ModelSeam {
         }
     }
 
-    @SuppressWarnings("unchecked")
     private static Function<List<NDList>, NDList> join(Node node) {
+        return joinOf(node.block, node.path);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Function<List<NDList>, NDList> joinOf(Block parallel, String path) {
         try {
-            return (Function<List<NDList>, NDList>) PARALLEL_JOIN.get(node.block);
+            return (Function<List<NDList>, NDList>) PARALLEL_JOIN.get(parallel);
         } catch (IllegalAccessException e) {
-            throw new IllegalStateException("cannot read the join function of ParallelBlock '" + node.path + "'", e);
+            throw new IllegalStateException("cannot read the join function of ParallelBlock '" + path + "'", e);
         }
     }
 
     private static NDArray batchNorm(BatchNorm bn, NDArray x, ParameterStore store) {
+        NDArray[] affine = batchNormAffine(bn, x, store);
+        return x.mul(affine[0]).add(affine[1]);
+    }
+
+    /** A BatchNorm's inference map {@code y = x·scale + shift}: {scale, shift}, shaped to broadcast against x. */
+    static NDArray[] batchNormAffine(BatchNorm bn, NDArray x, ParameterStore store) {
         int axis;
         float epsilon;
         try {
@@ -459,7 +479,7 @@ public final class BlockTreeSeam implements ModelSeam {
         int ax = axis < 0 ? shape.length + axis : axis;
         shape[ax] = scale.size();
         Shape broadcast = new Shape(shape);
-        return x.mul(scale.reshape(broadcast)).add(shift.reshape(broadcast));
+        return new NDArray[] {scale.reshape(broadcast), shift.reshape(broadcast)};
     }
 
     private static Field field(Class<?> type, String name) {

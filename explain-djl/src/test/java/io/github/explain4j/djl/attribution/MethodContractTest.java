@@ -14,6 +14,10 @@ import io.github.explain4j.api.Attribution;
 import io.github.explain4j.api.InputSpec;
 import io.github.explain4j.api.Target;
 import io.github.explain4j.djl.ExplainableModel;
+import io.github.explain4j.djl.backprop.Deconvnet;
+import io.github.explain4j.djl.backprop.GuidedBackprop;
+import io.github.explain4j.djl.backprop.GuidedGradCam;
+import io.github.explain4j.djl.backprop.Lrp;
 import io.github.explain4j.djl.cam.GradCam;
 import io.github.explain4j.djl.fixtures.TestNets;
 import java.util.List;
@@ -49,7 +53,24 @@ class MethodContractTest {
                 io.github.explain4j.djl.cam.AblationCam.create().batchSize(5),
                 io.github.explain4j.djl.perturbation.Occlusion.create().window(3).stride(2).batchSize(8),
                 io.github.explain4j.djl.perturbation.Rise.create().masks(12).cells(3).batchSize(5).seed(2),
-                io.github.explain4j.djl.perturbation.Lime.create().superpixels(6).samples(24).seed(3));
+                io.github.explain4j.djl.perturbation.Lime.create().superpixels(6).samples(24).seed(3),
+                GuidedBackprop.create(),
+                Deconvnet.create(),
+                GuidedGradCam.create(),
+                GuidedGradCam.at("05NamedParallelBlock"),
+                Lrp.epsilon(1e-6),
+                Lrp.alphaBeta(2, 1),
+                SmoothGrad.of(GuidedBackprop.create()).samples(3).seed(5));
+    }
+
+    /**
+     * The modified-backpropagation methods refuse {@link TestNets#residualNet} (its ReLUs are anonymous lambdas
+     * and one hides in the residual join): they run on {@link TestNets#reluBlockResidualNet}, the same layers
+     * with every ReLU a block of its own.
+     */
+    private static boolean needsReluBlocks(AttributionMethod method) {
+        String name = method instanceof SmoothGrad ? method.parameters().get("inner") : method.name();
+        return List.of("Guided Backpropagation", "Deconvnet", "Guided Grad-CAM", "LRP").contains(name);
     }
 
     static Stream<Arguments> cases() {
@@ -61,8 +82,17 @@ class MethodContractTest {
     }
 
     private static void withModel(String engine, Body body) {
+        withModel(engine, false, body);
+    }
+
+    private static void withModel(String engine, AttributionMethod method, Body body) {
+        withModel(engine, needsReluBlocks(method), body);
+    }
+
+    private static void withModel(String engine, boolean reluBlocks, Body body) {
         try (NDManager m = TestNets.manager(engine)) {
-            SequentialBlock net = TestNets.init(TestNets.residualNet(5), m, DataType.FLOAT32, INPUT, 21);
+            SequentialBlock net = TestNets.init(reluBlocks ? TestNets.reluBlockResidualNet(5) : TestNets.residualNet(5),
+                    m, DataType.FLOAT32, INPUT, 21);
             ExplainableModel model = ExplainableModel.of(net, m, InputSpec.rgb(8, 8)
                     .withLabels(List.of("a", "b", "c", "d", "e"))).withName("residual-net");
             NDArray x = TestNets.randomInput(m, INPUT, DataType.FLOAT32, 22);
@@ -73,7 +103,7 @@ class MethodContractTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("cases")
     void shapeProvenanceFinitenessDeterminismAndNoLeak(String engine, AttributionMethod method) {
-        withModel(engine, (m, model, x) -> {
+        withModel(engine, method, (m, model, x) -> {
             model.layers(); // warm the layer cache, which is computed once per model
             model.numClasses();
             int before = m.getManagedArrays().size();
@@ -112,7 +142,7 @@ class MethodContractTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("cases")
     void badInputIsRefusedWithTheValueNamed(String engine, AttributionMethod method) {
-        withModel(engine, (m, model, x) -> {
+        withModel(engine, method, (m, model, x) -> {
             expect(IllegalArgumentException.class, "(2, 3, 9, 8)",
                     () -> method.explainTensor(model, m.zeros(new Shape(2, 3, 9, 8)), Target.topPrediction()));
             expect(IllegalArgumentException.class, "has 1 channels",
