@@ -304,8 +304,7 @@ public final class TorchScriptSeam implements ModelSeam {
 
     private static RuntimeException explain(EngineException e) {
         String message = String.valueOf(e.getMessage());
-        if (message.contains("Inference tensors cannot be saved for backward")
-                || message.contains("does not require grad")) {
+        if (message.contains("Inference tensors cannot be saved for backward")) {
             return new IllegalStateException("no gradient flows through this TorchScript module: load it with the"
                     + " option trainParam=true (TorchScriptModels.load(path), or model.load(path, name,"
                     + " Map.of(\"trainParam\", \"true\"))), otherwise libtorch creates its parameters as"
