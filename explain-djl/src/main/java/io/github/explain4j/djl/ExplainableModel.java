@@ -13,6 +13,8 @@ import io.github.explain4j.api.LayerInfo;
 import io.github.explain4j.api.ProgressListener;
 import io.github.explain4j.djl.seam.BlockTreeSeam;
 import io.github.explain4j.djl.seam.ModelSeam;
+import io.github.explain4j.djl.torchscript.TorchScriptModels;
+import io.github.explain4j.djl.torchscript.TorchScriptSeam;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,7 +50,10 @@ public final class ExplainableModel {
         this.progress = progress;
     }
 
-    /** Wraps a DJL model whose block is initialised (or loaded). */
+    /**
+     * Wraps a DJL model whose block is initialised (or loaded): a block tree, or a TorchScript module (load it with
+     * {@link TorchScriptModels#load}, which sets the option {@code trainParam=true} that gradients need).
+     */
     public static ExplainableModel of(Model model, InputSpec spec) {
         Objects.requireNonNull(model, "model");
         Block block = model.getBlock();
@@ -60,8 +65,11 @@ public final class ExplainableModel {
         if (!manager.isOpen()) {
             throw new IllegalStateException("model '" + model.getName() + "' is closed; explain it before closing it");
         }
-        return new ExplainableModel(new BlockTreeSeam(block, manager, manager::isOpen), spec, model.getName(),
-                ProgressListener.NONE);
+        // TorchScript by class name: PyTorch classes load only for a TorchScript block
+        ModelSeam seam = TorchScriptModels.isTorchScript(block)
+                ? TorchScriptSeam.of(block, manager, manager::isOpen)
+                : new BlockTreeSeam(block, manager, manager::isOpen);
+        return new ExplainableModel(seam, spec, model.getName(), ProgressListener.NONE);
     }
 
     /** Wraps an initialised block whose parameters live in {@code manager} (which fixes the engine). */
