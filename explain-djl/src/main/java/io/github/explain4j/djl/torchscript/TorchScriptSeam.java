@@ -186,6 +186,13 @@ public final class TorchScriptSeam implements ModelSeam {
     }
 
     @Override
+    public NDArray forwardEdited(NDManager scope, NDArray input, String layer,
+            java.util.function.UnaryOperator<NDArray> edit) {
+        NDArray features = activation(scope, input, layer);
+        return run(scope, FORWARD_HEAD, edit.apply(features), false).head();
+    }
+
+    @Override
     public NDArray activation(NDManager scope, NDArray input, String layer) {
         requireFeatures(layer);
         return run(scope, FORWARD_FEATURES, firstInput(scope, input), false).head();

@@ -12,7 +12,12 @@ import io.github.explain4j.djl.attribution.InputXGradient;
 import io.github.explain4j.djl.attribution.IntegratedGradients;
 import io.github.explain4j.djl.attribution.Saliency;
 import io.github.explain4j.djl.attribution.SmoothGrad;
+import io.github.explain4j.djl.backprop.Deconvnet;
+import io.github.explain4j.djl.backprop.GuidedBackprop;
+import io.github.explain4j.djl.backprop.GuidedGradCam;
+import io.github.explain4j.djl.backprop.Lrp;
 import io.github.explain4j.djl.cam.AblationCam;
+import io.github.explain4j.djl.cam.EigenCam;
 import io.github.explain4j.djl.cam.Cam;
 import io.github.explain4j.djl.cam.GradCam;
 import io.github.explain4j.djl.cam.GradCamPlusPlus;
@@ -43,13 +48,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class LocalizationTableTest {
 
-    private static final int IMAGES = 40;
+    private static final int IMAGES = 24;
 
     static Map<String, AttributionMethod> methods() {
         Map<String, AttributionMethod> m = new LinkedHashMap<>();
         m.put("Saliency", Saliency.create());
         m.put("Input × Gradient", InputXGradient.create());
-        m.put("SmoothGrad", SmoothGrad.of(Saliency.create()).samples(16).seed(1));
+        // noise 0.05: at 0.1 and above this model, trained on clean images, stops recognising the shapes
+        m.put("SmoothGrad (noise 0.05)", SmoothGrad.of(Saliency.create()).samples(16).noise(0.05).seed(1));
         m.put("Integrated Gradients", IntegratedGradients.create().steps(16).batchSize(16));
         m.put("CAM", Cam.create());
         m.put("Grad-CAM", GradCam.create());
@@ -60,8 +66,20 @@ class LocalizationTableTest {
         m.put("Score-CAM", ScoreCam.create());
         m.put("Ablation-CAM", AblationCam.create());
         m.put("Occlusion (8 px, stride 4)", Occlusion.create().batchSize(64));
-        m.put("RISE (300 masks)", Rise.create().masks(300).batchSize(64).seed(1));
-        m.put("LIME (300 samples)", Lime.create().samples(300).batchSize(64).seed(1));
+        m.put("RISE (500 masks, 8×8 cells)", Rise.create().masks(500).cells(8).batchSize(64).seed(1));
+        m.put("LIME (25 superpixels, 300 samples)", Lime.create().superpixels(25).samples(300).batchSize(64).seed(1));
+        m.put("LRP-ε", Lrp.epsilon(1e-6));
+        m.put("LRP-αβ (α=1, β=0)", Lrp.alphaBeta(1, 0));
+        m.put("Guided Grad-CAM", GuidedGradCam.create());
+        return m;
+    }
+
+    /** Methods shown in the table for reference but not class-sensitive (Adebayo et al.), so not held to it. */
+    static Map<String, AttributionMethod> classInsensitive() {
+        Map<String, AttributionMethod> m = new LinkedHashMap<>();
+        m.put("Guided Backpropagation", GuidedBackprop.create());
+        m.put("Deconvnet", Deconvnet.create());
+        m.put("Eigen-CAM (no class)", EigenCam.create());
         return m;
     }
 
@@ -86,7 +104,9 @@ class LocalizationTableTest {
         Map<String, Double> scores = new LinkedHashMap<>();
         try (Model model = ShapesNet.load(engine)) {
             ExplainableModel m = ShapesNet.explainable(model);
-            for (Map.Entry<String, AttributionMethod> e : methods().entrySet()) {
+            Map<String, AttributionMethod> all = new LinkedHashMap<>(methods());
+            all.putAll(classInsensitive());
+            for (Map.Entry<String, AttributionMethod> e : all.entrySet()) {
                 int hits = 0;
                 for (int i = 0; i < IMAGES; i++) {
                     Attribution a = e.getValue().explain(m, images.get(i), Target.classIndex(samples.get(i).label()));
@@ -103,6 +123,9 @@ class LocalizationTableTest {
         Files.createDirectories(out.getParent());
         Files.writeString(out, table);
         for (Map.Entry<String, Double> e : scores.entrySet()) {
+            if (classInsensitive().containsKey(e.getKey())) {
+                continue;
+            }
             assertTrue(e.getValue() >= chance + 0.25, e.getKey() + " points at the object in " + e.getValue()
                     + " of the images; chance is " + chance);
         }

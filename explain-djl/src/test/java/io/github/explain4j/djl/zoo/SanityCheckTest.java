@@ -8,6 +8,7 @@ import ai.djl.util.Pair;
 import io.github.explain4j.api.Target;
 import io.github.explain4j.data.SyntheticShapes;
 import io.github.explain4j.djl.attribution.AttributionMethod;
+import io.github.explain4j.djl.backprop.GuidedBackprop;
 import io.github.explain4j.djl.attribution.Saliency;
 import io.github.explain4j.djl.cam.GradCam;
 import io.github.explain4j.djl.fixtures.TestNets;
@@ -22,7 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The model-randomisation sanity check of Adebayo et al. (NeurIPS 2018): re-drawing the weights of the top layers
  * ({@code fc}, then {@code stage3}) must change a faithful explanation. Grad-CAM and the vanilla gradient do change:
- * the Spearman rank correlation between the trained and the randomised model's maps drops.
+ * the Spearman rank correlation between the trained and the randomised model's maps drops. Guided backpropagation
+ * barely changes — the paper's finding, reproduced rather than hidden: it is not faithful to the top layers.
  */
 class SanityCheckTest {
 
@@ -54,12 +56,16 @@ class SanityCheckTest {
 
     @ParameterizedTest
     @MethodSource("io.github.explain4j.djl.fixtures.TestNets#engines")
-    void gradCamAndTheGradientChangeWhenTheTopLayersAreRandomised(String engine) {
+    void gradCamAndTheGradientChangeButGuidedBackpropDoesNot(String engine) {
         List<BufferedImage> images = images();
         double camRho = rankCorrelationAfterRandomisingTop(engine, GradCam.create(), images);
         double gradRho = rankCorrelationAfterRandomisingTop(engine, Saliency.create(), images);
-        System.out.printf(Locale.ROOT, "%s: rank correlation trained vs top-randomised: Grad-CAM %.3f, gradient %.3f%n",
-                engine, camRho, gradRho);
+        double guidedRho = rankCorrelationAfterRandomisingTop(engine, GuidedBackprop.create(), images);
+        System.out.printf(Locale.ROOT, "%s: rank correlation trained vs top-randomised: Grad-CAM %.3f, gradient %.3f,"
+                + " guided backprop %.3f%n", engine, camRho, gradRho, guidedRho);
+        // measured: Grad-CAM 0.31, gradient 0.32, guided backprop 0.73 on both engines
+        assertTrue(guidedRho > 0.6, "guided backprop should change little: rank correlation " + guidedRho);
+        assertTrue(guidedRho > camRho + 0.3 && guidedRho > gradRho + 0.3, "guided backprop changes far less");
         assertTrue(camRho < 0.5, "Grad-CAM should change: rank correlation " + camRho);
         assertTrue(gradRho < 0.5, "the gradient should change: rank correlation " + gradRho);
     }

@@ -76,21 +76,39 @@ class ShapesNetLocalizationTest {
         }
     }
 
+    /**
+     * Completeness of Integrated Gradients on a real (piecewise-linear, very confident) network: the attributions'
+     * sum, recomputed here, approaches f(x) − f(x') as the steps grow. Measured on 8 held-out images: at 64 steps
+     * the mean relative error is about 2 % (median about 1 %, a few images up to 10 %: the path crosses many ReLU
+     * and max-pool boundaries); at 256 steps it is about 0.5 %. On a linear model it is exact at any step count
+     * ({@code LinearModelLawsTest}).
+     */
     @ParameterizedTest
     @MethodSource("io.github.explain4j.djl.fixtures.TestNets#engines")
-    void integratedGradientsIsCompleteWithin1PercentAt64Steps(String engine) {
+    void integratedGradientsConvergesToCompleteness(String engine) {
         try (Model model = ShapesNet.load(engine)) {
             ExplainableModel m = ShapesNet.explainable(model);
             List<BufferedImage> images = new ArrayList<>();
-            SHAPES.samples(SyntheticShapes.TEST_SEED, 300, 6).forEach(s -> images.add(s.image()));
-            List<Attribution> maps = IntegratedGradients.create().steps(64).batchSize(32)
-                    .explain(m, images, Target.topPrediction());
-            for (Attribution a : maps) {
-                double diff = a.diagnostic("score").orElseThrow() - a.diagnostic("baselineScore").orElseThrow();
-                // completeness checked independently of the method's own delta: the map's sum against f(x) - f(x')
-                assertEquals(diff, a.sum(), 0.01 * Math.abs(diff), engine + " " + a.provenance());
-                assertTrue(a.diagnostic("relativeDelta").orElseThrow() <= 0.01);
+            SHAPES.samples(SyntheticShapes.TEST_SEED, 300, 8).forEach(s -> images.add(s.image()));
+            double[] mean = new double[2];
+            int[] steps = {64, 256};
+            for (int k = 0; k < 2; k++) {
+                List<Attribution> maps = IntegratedGradients.create().steps(steps[k]).batchSize(64)
+                        .explain(m, images, Target.topPrediction());
+                for (Attribution a : maps) {
+                    double diff = a.diagnostic("score").orElseThrow() - a.diagnostic("baselineScore").orElseThrow();
+                    // recomputed from the map, independently of the method's own delta
+                    double relative = Math.abs(a.sum() - diff) / Math.abs(diff);
+                    assertEquals(relative, a.diagnostic("relativeDelta").orElseThrow(), 1e-4);
+                    assertTrue(relative < 0.15, steps[k] + " steps: " + relative);
+                    mean[k] += relative / maps.size();
+                }
             }
+            System.out.printf(Locale.ROOT, "%s: IG mean relative completeness error %.4f at 64 steps, %.4f at 256%n",
+                    engine, mean[0], mean[1]);
+            assertTrue(mean[0] < 0.035, "64 steps: mean " + mean[0]);
+            assertTrue(mean[1] < 0.01, "256 steps: mean " + mean[1]);
+            assertTrue(mean[1] < mean[0] / 2, "the error shrinks with the steps");
         }
     }
 
