@@ -14,7 +14,22 @@ import io.github.explain4j.djl.attribution.InputXGradient;
 import io.github.explain4j.djl.attribution.IntegratedGradients;
 import io.github.explain4j.djl.attribution.Saliency;
 import io.github.explain4j.djl.attribution.SmoothGrad;
+import io.github.explain4j.djl.backprop.Deconvnet;
+import io.github.explain4j.djl.backprop.GuidedBackprop;
+import io.github.explain4j.djl.backprop.GuidedGradCam;
+import io.github.explain4j.djl.backprop.Lrp;
+import io.github.explain4j.djl.cam.AblationCam;
+import io.github.explain4j.djl.cam.Cam;
+import io.github.explain4j.djl.cam.EigenCam;
 import io.github.explain4j.djl.cam.GradCam;
+import io.github.explain4j.djl.cam.GradCamPlusPlus;
+import io.github.explain4j.djl.cam.HiResCam;
+import io.github.explain4j.djl.cam.LayerCam;
+import io.github.explain4j.djl.cam.ScoreCam;
+import io.github.explain4j.djl.cam.XGradCam;
+import io.github.explain4j.djl.perturbation.Lime;
+import io.github.explain4j.djl.perturbation.Occlusion;
+import io.github.explain4j.djl.perturbation.Rise;
 import io.github.explain4j.djl.zoo.ShapesNet;
 import io.github.explain4j.render.Heatmaps;
 import io.github.explain4j.render.Overlay;
@@ -133,6 +148,8 @@ public final class Gallery {
             written.add(section(model, crops, List.of("astronaut, face", "astronaut, head and shoulders"),
                     methods("add_2", 32), Target.label("happy"),
                     out.resolve("emotion-" + engine.toLowerCase(Locale.ROOT) + ".png")));
+            written.add(allMethods(model, crops.get(1), "add_2", Target.label("happy"),
+                    out.resolve("all-methods-" + engine.toLowerCase(Locale.ROOT) + ".png")));
         }
         try (Model mobilenet = TfjsModels.mobileNetV2(root.resolve("models"), engine)) {
             // the backbone's pooled features (stock ImageNet weights up to block_10): explain each photo's
@@ -153,6 +170,44 @@ public final class Gallery {
         return written;
     }
 
+    /** Every method of the library on one image, side by side. */
+    static Map<String, AttributionMethod> everyMethod(String camLayer) {
+        Map<String, AttributionMethod> m = new LinkedHashMap<>(methods(camLayer, 32));
+        m.put("Guided Backprop", GuidedBackprop.create());
+        m.put("Deconvnet", Deconvnet.create());
+        m.put("Guided Grad-CAM", GuidedGradCam.at(camLayer));
+        m.put("LRP-ε", Lrp.epsilon(1e-6));
+        m.put("LRP-αβ", Lrp.alphaBeta(1, 0));
+        // this network ends in class maps (conv2d_5) averaged into logits: CAM reads those maps
+        m.put("CAM (conv2d_5)", Cam.at("conv2d_5"));
+        m.put("Grad-CAM++", GradCamPlusPlus.at(camLayer));
+        m.put("XGrad-CAM", XGradCam.at(camLayer));
+        m.put("HiResCAM", HiResCam.at(camLayer));
+        m.put("Layer-CAM", LayerCam.at(camLayer));
+        m.put("Eigen-CAM", EigenCam.at(camLayer));
+        m.put("Score-CAM", ScoreCam.at(camLayer));
+        m.put("Ablation-CAM", AblationCam.at(camLayer));
+        m.put("Occlusion", Occlusion.create().window(8).stride(4).batchSize(64));
+        m.put("RISE", Rise.create().masks(500).cells(8).batchSize(64).seed(1));
+        m.put("LIME", Lime.create().superpixels(25).samples(300).batchSize(64).seed(1));
+        return m;
+    }
+
+    private static Path allMethods(ExplainableModel model, BufferedImage image, String camLayer, Target target,
+            Path file) throws Exception {
+        int cell = 192;
+        BufferedImage shown = Images.resize(image, cell, cell);
+        List<BufferedImage> cells = new ArrayList<>(List.of(shown));
+        List<String> captions = new ArrayList<>(List.of("input → " + target.describe()));
+        Overlay overlay = Overlay.alpha(0.55).clip(99);
+        for (Map.Entry<String, AttributionMethod> e : everyMethod(camLayer).entrySet()) {
+            cells.add(overlay.apply(shown, e.getValue().explain(model, image, target)));
+            captions.add(e.getKey());
+        }
+        Heatmaps.write(Heatmaps.grid(cells, captions, 6), file);
+        return file;
+    }
+
     private static Path section(ExplainableModel model, List<BufferedImage> inputs, List<String> names,
             Map<String, AttributionMethod> methods, Target target, Path file) throws Exception {
         int cell = 192;
@@ -160,7 +215,7 @@ public final class Gallery {
         for (Map.Entry<String, AttributionMethod> e : methods.entrySet()) {
             results.put(e.getKey(), e.getValue().explain(model, inputs, target));
         }
-        Overlay overlay = Overlay.alpha(0.55);
+        Overlay overlay = Overlay.alpha(0.55).clip(99);
         List<BufferedImage> cells = new ArrayList<>();
         List<String> captions = new ArrayList<>();
         for (int i = 0; i < inputs.size(); i++) {

@@ -125,13 +125,8 @@ public abstract class AttributionMethod implements Attributor<ExplainableModel, 
 
     /** The classes a pass explained: the target's, or those read off the pass's output for a lazy target. */
     protected static int[] classesOf(ResolvedTarget target, NDArray output) {
-        if (target.isCustom()) {
-            int[] none = new int[(int) output.getShape().get(0)];
-            java.util.Arrays.fill(none, -1);
-            return none;
-        }
-        int[] cls = target.classes();
-        return cls != null ? cls : ResolvedTarget.argMax(output);
+        return target.isLazy() ? ResolvedTarget.argMax(output)
+                : target.classesOrNone((int) output.getShape().get(0));
     }
 
     /** Splits an {@code (N, …)} array into one heap array per row. */

@@ -145,6 +145,16 @@ public final class ResolvedTarget {
         return classes == null ? null : classes.clone();
     }
 
+    /** The classes explained, one per input, with {@code -1} for every input when the target is not a class. */
+    public int[] classesOrNone(int n) {
+        if (classes != null) {
+            return classes.clone();
+        }
+        int[] none = new int[n];
+        java.util.Arrays.fill(none, -1);
+        return none;
+    }
+
     /** Each input's class repeated {@code times} times in a row, for methods that expand inputs into copies. */
     public ResolvedTarget repeatEach(int times) {
         if (classes == null) {

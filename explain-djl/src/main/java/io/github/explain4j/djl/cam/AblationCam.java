@@ -89,6 +89,6 @@ public final class AblationCam extends CamMethod<AblationCam> {
             }
             maps[i] = weightedSum(acts[i], weights, k, plane);
         }
-        return new LayerMaps(maps, (int) s[2], (int) s[3], ScoreCam.classesOrNone(fixed, acts.length));
+        return new LayerMaps(maps, (int) s[2], (int) s[3], fixed.classesOrNone(acts.length));
     }
 }

@@ -50,11 +50,7 @@ public final class EigenCam extends CamMethod<EigenCam> {
         for (int i = 0; i < acts.length; i++) {
             maps[i] = cam(acts[i], null, (int) s[1], (int) s[2], (int) s[3]);
         }
-        int[] classes = fixed.classes();
-        if (classes == null) {
-            classes = new int[acts.length];
-            java.util.Arrays.fill(classes, -1);
-        }
+        int[] classes = fixed.classesOrNone(acts.length);
         return new LayerMaps(maps, (int) s[2], (int) s[3], classes);
     }
 

@@ -106,7 +106,7 @@ public final class ScoreCam extends CamMethod<ScoreCam> {
             }
             maps[i] = weightedSum(acts[i], softmax(scores), k, plane);
         }
-        return new LayerMaps(maps, h, w, classesOrNone(fixed, acts.length));
+        return new LayerMaps(maps, h, w, fixed.classesOrNone(acts.length));
     }
 
     static double[] softmax(double[] v) {
@@ -126,12 +126,4 @@ public final class ScoreCam extends CamMethod<ScoreCam> {
         return out;
     }
 
-    static int[] classesOrNone(ResolvedTarget target, int n) {
-        int[] c = target.classes();
-        if (c == null) {
-            c = new int[n];
-            java.util.Arrays.fill(c, -1);
-        }
-        return c;
-    }
 }

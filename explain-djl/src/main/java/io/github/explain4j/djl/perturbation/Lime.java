@@ -178,11 +178,7 @@ public final class Lime extends PerturbationMethod {
             }
             diagnostics.add(Map.of("superpixels", (double) segmentsFound, "intercept", coefficients[segmentsFound]));
         }
-        int[] classes = t.classes();
-        if (classes == null) {
-            classes = new int[px.length];
-            java.util.Arrays.fill(classes, -1);
-        }
+        int[] classes = t.classesOrNone(px.length);
         return new MethodOutput(maps, 1, h, w, classes, diagnostics);
     }
 

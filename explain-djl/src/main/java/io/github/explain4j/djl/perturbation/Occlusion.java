@@ -147,11 +147,7 @@ public final class Occlusion extends PerturbationMethod {
                 maps[i][j] = count[j] == 0 ? 0f : (float) (sum[j] / count[j]);
             }
         }
-        int[] classes = t.classes();
-        if (classes == null) {
-            classes = new int[px.length];
-            java.util.Arrays.fill(classes, -1);
-        }
+        int[] classes = t.classesOrNone(px.length);
         return MethodOutput.of(maps, 1, h, w, classes);
     }
 

@@ -142,11 +142,7 @@ public final class Rise extends PerturbationMethod {
                 maps[i][j] = (float) (sum[j] / (masks * keep));
             }
         }
-        int[] classes = t.classes();
-        if (classes == null) {
-            classes = new int[px.length];
-            java.util.Arrays.fill(classes, -1);
-        }
+        int[] classes = t.classesOrNone(px.length);
         return MethodOutput.of(maps, 1, h, w, classes);
     }
 
