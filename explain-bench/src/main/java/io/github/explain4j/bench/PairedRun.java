@@ -30,7 +30,9 @@ import java.util.Map;
  * </pre>
  * Arguments: engine, batch size, rounds, then pairs {@code method:floor} of the tasks {@code gradCam},
  * {@code smoothGrad}, {@code ig}, {@code floor1}, {@code floor50}, {@code plain1}, {@code plain50} (the plain
- * ones on PyTorch only; they freeze the parameters, which the seam does not need), or {@code costs}.
+ * ones on PyTorch only; they freeze the parameters, which the seam does not need), {@code costs}, or
+ * {@code breakdown} (each method's time split into the seam's passes and the library's own work, through a
+ * {@link TimingSeam}, next to the floor).
  * ({@code target/classpath.txt} is written by {@link BenchMain}; any class path with this module's runtime
  * dependencies works.)
  */
@@ -53,6 +55,10 @@ public final class PairedRun {
             for (int i = 3; i < args.length; i++) {
                 if (args[i].equals("costs")) {
                     costs(f, batch);
+                    continue;
+                }
+                if (args[i].equals("breakdown")) {
+                    breakdown(f, batch, rounds);
                     continue;
                 }
                 String[] pair = args[i].split(":");
@@ -133,6 +139,53 @@ public final class PairedRun {
             throw new IllegalArgumentException("unknown task '" + name + "'; expected one of " + tasks.keySet());
         }
         return r;
+    }
+
+    /**
+     * Splits each method's time into the seam's passes and the rest, over {@code rounds} calls, with the floor's
+     * passes interleaved: the rest is the library's own cost, the passes compare with the floor's.
+     */
+    private static void breakdown(Fixture f, int batch, int rounds) {
+        int samples = MultiPassBenchmark.SAMPLES;
+        TimingSeam seam = new TimingSeam(f.model.seam());
+        io.github.explain4j.djl.ExplainableModel timed =
+                io.github.explain4j.djl.ExplainableModel.of(seam, f.model.spec(), f.model.name());
+        NDArray full = f.noisyBatch(Math.min(batch, samples));
+        NDArray last = samples % batch == 0 || batch >= samples ? null : f.noisyBatch(samples % batch);
+        Map<String, io.github.explain4j.djl.attribution.AttributionMethod> methods = new LinkedHashMap<>();
+        methods.put("gradCam", GradCam.create());
+        methods.put("smoothGrad", SmoothGrad.of(Saliency.create()).samples(samples).noise(0.15).batchSize(batch));
+        methods.put("ig", IntegratedGradients.create().steps(samples).batchSize(batch));
+        for (Map.Entry<String, io.github.explain4j.djl.attribution.AttributionMethod> m : methods.entrySet()) {
+            boolean single = m.getKey().equals("gradCam");
+            Runnable floor = single ? () -> f.seamForwardBackward(f.input) : () -> {
+                for (int done = 0; done < samples; done += batch) {
+                    f.seamForwardBackward(samples - done >= batch ? full : last);
+                }
+            };
+            int n = single ? rounds * 5 : rounds;
+            m.getValue().explainTensor(timed, f.input, Target.topPrediction());
+            floor.run();
+            long[] total = new long[n];
+            long[] grad = new long[n];
+            long[] fwd = new long[n];
+            long[] rest = new long[n];
+            long[] floorTime = new long[n];
+            for (int r = 0; r < n; r++) {
+                seam.reset();
+                total[r] = time(() -> m.getValue().explainTensor(timed, f.input, Target.topPrediction()));
+                grad[r] = seam.gradientNanos;
+                fwd[r] = seam.forwardNanos;
+                rest[r] = total[r] - grad[r] - fwd[r];
+                floorTime[r] = time(floor);
+            }
+            System.out.printf(Locale.ROOT, "%s %s breakdown (%d calls, medians): total %.1f ms = gradient passes %.1f"
+                    + " (%d calls) + forward passes %.1f (%d calls) + rest %.1f ms; floor %.1f ms;"
+                    + " gradient passes / floor %.3f, rest / floor %.3f, forward / floor %.3f%n", f.engine,
+                    m.getKey(), n, median(total) / 1e6, median(grad) / 1e6, seam.gradientCalls, median(fwd) / 1e6,
+                    seam.forwardCalls, median(rest) / 1e6, median(floorTime) / 1e6, median(grad) / median(floorTime),
+                    median(rest) / median(floorTime), median(fwd) / median(floorTime));
+        }
     }
 
     /** Times, one by one, what the library does besides the engine's forward and backward passes. */
