@@ -51,8 +51,6 @@ public final class BenchMain {
         }
         Path target = Path.of("target");
         Files.createDirectories(target);
-        Files.writeString(target.resolve("classpath.txt"), System.getProperty("java.class.path"),
-                StandardCharsets.UTF_8);
         OptionsBuilder builder = new OptionsBuilder();
         builder.parent(cli);
         if (cli.getResult().hasValue() || cli.getResultFormat().hasValue()) {

@@ -25,16 +25,15 @@ import java.util.Map;
  *
  * <pre>
  * mvn -o -q -pl explain-bench -am -DskipTests install
- * java -Xmx2g -Dai.djl.offline=true -cp "$(cat explain-bench/target/classpath.txt)" \
+ * java -Xmx2g -Dai.djl.offline=true -cp "explain-bench/target/classes:$(cat explain-bench/target/classpath.txt)" \
  *     io.github.explain4j.bench.PairedRun PyTorch 16 5 gradCam:floor1 smoothGrad:floor50 ig:floor50 costs
  * </pre>
  * Arguments: engine, batch size, rounds, then pairs {@code method:floor} of the tasks {@code gradCam},
  * {@code smoothGrad}, {@code ig}, {@code floor1}, {@code floor50}, {@code plain1}, {@code plain50} (the plain
  * ones on PyTorch only; they freeze the parameters, which the seam does not need), {@code costs}, or
  * {@code breakdown} (each method's time split into the seam's passes and the library's own work, through a
- * {@link TimingSeam}, next to the floor).
- * ({@code target/classpath.txt} is written by {@link BenchMain}; any class path with this module's runtime
- * dependencies works.)
+ * {@link TimingSeam}, next to the floor; {@code breakdown:smoothGrad} for one method).
+ * ({@code target/classpath.txt}, this module's runtime dependencies, is written by every build.)
  */
 public final class PairedRun {
 
@@ -57,8 +56,8 @@ public final class PairedRun {
                     costs(f, batch);
                     continue;
                 }
-                if (args[i].equals("breakdown")) {
-                    breakdown(f, batch, rounds);
+                if (args[i].startsWith("breakdown")) {
+                    breakdown(f, batch, rounds, args[i].contains(":") ? args[i].split(":")[1] : null);
                     continue;
                 }
                 String[] pair = args[i].split(":");
@@ -145,7 +144,7 @@ public final class PairedRun {
      * Splits each method's time into the seam's passes and the rest, over {@code rounds} calls, with the floor's
      * passes interleaved: the rest is the library's own cost, the passes compare with the floor's.
      */
-    private static void breakdown(Fixture f, int batch, int rounds) {
+    private static void breakdown(Fixture f, int batch, int rounds, String only) {
         int samples = MultiPassBenchmark.SAMPLES;
         TimingSeam seam = new TimingSeam(f.model.seam());
         io.github.explain4j.djl.ExplainableModel timed =
@@ -157,6 +156,9 @@ public final class PairedRun {
         methods.put("smoothGrad", SmoothGrad.of(Saliency.create()).samples(samples).noise(0.15).batchSize(batch));
         methods.put("ig", IntegratedGradients.create().steps(samples).batchSize(batch));
         for (Map.Entry<String, io.github.explain4j.djl.attribution.AttributionMethod> m : methods.entrySet()) {
+            if (only != null && !only.equals(m.getKey())) {
+                continue;
+            }
             boolean single = m.getKey().equals("gradCam");
             Runnable floor = single ? () -> f.seamForwardBackward(f.input) : () -> {
                 for (int done = 0; done < samples; done += batch) {

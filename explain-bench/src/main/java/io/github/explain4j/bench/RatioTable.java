@@ -27,9 +27,9 @@ import org.openjdk.jmh.util.Statistics;
  *
  * <p>Built from JMH's {@link RunResult}s by {@link BenchMain}, or from a JMH JSON result file:
  * <pre>
- * java -cp "$(cat explain-bench/target/classpath.txt)" io.github.explain4j.bench.RatioTable explain-bench/target/jmh-result.json
+ * java -cp "explain-bench/target/classes:$(cat explain-bench/target/classpath.txt)" io.github.explain4j.bench.RatioTable explain-bench/target/jmh-result.json
  * </pre>
- * ({@code BenchMain} writes that file and the class path file on every run.)
+ * ({@code BenchMain} writes that file on every run; the build writes {@code target/classpath.txt}.)
  */
 public final class RatioTable {
 
