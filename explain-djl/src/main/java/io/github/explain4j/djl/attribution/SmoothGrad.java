@@ -125,7 +125,7 @@ public final class SmoothGrad extends AttributionMethod {
                 float[] noisy = new float[b * per];
                 for (int s = 0; s < b; s++) {
                     for (int j = 0; j < per; j++) {
-                        noisy[s * per + j] = (float) (x[i][j] + (sigma == 0 ? 0 : sigma * gaussian(random)));
+                        noisy[s * per + j] = (float) (x[i][j] + (sigma == 0 ? 0 : sigma * random.nextGaussian()));
                     }
                 }
                 batchShape[0] = b;
@@ -178,13 +178,6 @@ public final class SmoothGrad extends AttributionMethod {
             max = Math.max(max, f);
         }
         return (double) max - min;
-    }
-
-    /** A standard normal draw (Box–Muller, one of the pair). */
-    private static double gaussian(SplittableRandom random) {
-        double u = 1.0 - random.nextDouble();
-        double v = random.nextDouble();
-        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
     }
 
     @Override
