@@ -195,7 +195,11 @@ public final class PairedRun {
         int per = 3 * 224 * 224;
         NDArray full = f.noisyBatch(batch);
         List<String> lines = new ArrayList<>();
-        lines.add(cost("checkInput, batch 1 (toFloatArray + finiteness scan)", 20, () -> f.model.checkInput(f.input)));
+        lines.add(cost("copyInput, batch 1 (read, finiteness scan, copy)", 20, () -> {
+            try (ai.djl.ndarray.NDManager scope = f.model.seam().manager().newSubManager()) {
+                f.model.copyInput(scope, f.input);
+            }
+        }));
         lines.add(cost("toFloatArray of a (" + batch + ",3,224,224) array (rows())", 10, () -> full.toFloatArray()));
         lines.add(cost("create a (" + batch + ",3,224,224) array from the heap", 10, () -> {
             try (NDManager scope = f.manager.newSubManager()) {

@@ -97,4 +97,10 @@ final class TimingSeam implements ModelSeam {
     public NDArray activation(NDManager scope, NDArray input, String layer) {
         return delegate.activation(scope, input, layer);
     }
+
+    @Override
+    public NDArray forwardEdited(NDManager scope, NDArray input, String layer,
+            java.util.function.UnaryOperator<NDArray> edit) {
+        return delegate.forwardEdited(scope, input, layer, edit);
+    }
 }
