@@ -99,6 +99,11 @@ final class TimingSeam implements ModelSeam {
     }
 
     @Override
+    public ModelSeam withOutputLayer(String layer) {
+        return delegate.withOutputLayer(layer);
+    }
+
+    @Override
     public NDArray forwardEdited(NDManager scope, NDArray input, String layer,
             java.util.function.UnaryOperator<NDArray> edit) {
         return delegate.forwardEdited(scope, input, layer, edit);
