@@ -1,6 +1,8 @@
 package io.github.explain4j.bench;
 
 import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import io.github.explain4j.api.Attribution;
 import io.github.explain4j.api.Target;
 import io.github.explain4j.data.SyntheticShapes;
@@ -28,7 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * The batched paths of the perturbation-style methods against one perturbed image per forward pass, on the bundled
  * {@link ShapesNet} (64×64, the network the localisation table uses): occlusion (8-pixel patches every 4 pixels,
  * 225 patches) and Score-CAM (64 channels of {@code stage3}), each with batches of 64 and of 1; and Grad-CAM, to
- * state Score-CAM's cost as a multiple of it. Target of the issue: batching ≥ 5× faster.
+ * state Score-CAM's cost as a multiple of it; and the occlusion's floor, the same 225 forward passes with none of
+ * the library's work. Target of the issue: batching ≥ 5× faster.
  *
  * <p>Run from the repository root:
  * <pre>
@@ -89,6 +92,23 @@ public class BatchingBenchmark {
     @Benchmark
     public Attribution scoreCamOneByOne() {
         return ScoreCam.create().batchSize(1).explain(explainable, image, Target.classIndex(0));
+    }
+
+    /**
+     * The floor of occlusion: the same 225 images (the input with each patch filled) through the model's forward
+     * pass alone, in batches of 64 — what the network's compute costs, with none of the library's work.
+     */
+    @Benchmark
+    public float occlusionForwardFloor() {
+        try (NDManager scope = model.getNDManager().newSubManager()) {
+            float sum = 0;
+            for (int start = 0; start < 225; start += 64) {
+                int b = Math.min(64, 225 - start);
+                NDArray out = explainable.seam().forward(scope, scope.ones(explainable.inputShape(b)));
+                sum += out.getFloat(0, 0);
+            }
+            return sum;
+        }
     }
 
     /** Grad-CAM on the same image and layer, the reference for Score-CAM's cost. */
