@@ -1,14 +1,6 @@
 package io.github.explain4j.djl.backprop;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import io.github.explain4j.api.Attribution;
-import io.github.explain4j.djl.ExplainableModel;
-import io.github.explain4j.djl.attribution.AttributionMethod;
-import io.github.explain4j.djl.attribution.MethodOutput;
-import io.github.explain4j.djl.attribution.ResolvedTarget;
 import io.github.explain4j.djl.seam.LayerwiseBackward;
-import java.util.Map;
 
 /**
  * Guided backpropagation: the gradient of the target score w.r.t. the input, except that at every ReLU only
@@ -21,7 +13,7 @@ import java.util.Map;
  * <p>J. T. Springenberg, A. Dosovitskiy, T. Brox, M. Riedmiller, "Striving for Simplicity: The All Convolutional
  * Net", ICLR workshop 2015, arXiv:1412.6806.
  */
-public final class GuidedBackprop extends AttributionMethod {
+public final class GuidedBackprop extends ReluRuleBackprop {
 
     private GuidedBackprop() {}
 
@@ -36,25 +28,7 @@ public final class GuidedBackprop extends AttributionMethod {
     }
 
     @Override
-    public MethodOutput attribute(ExplainableModel model, NDManager scope, NDArray input, ResolvedTarget target) {
-        LayerwiseBackward.Result r = LayerwiseBackward.of(model.seam())
-                .propagate(scope, input, target.scoreFunction(), LayerwiseBackward.Rule.guided());
-        return MethodOutput.of(rows(r.inputSignal()), (int) input.getShape().get(1), (int) input.getShape().get(2),
-                (int) input.getShape().get(3), classesOf(target, r.output()));
-    }
-
-    @Override
-    public Map<String, String> parameters() {
-        return Map.of();
-    }
-
-    @Override
-    public boolean signed() {
-        return false;
-    }
-
-    @Override
-    public Attribution.Reduction display() {
-        return Attribution.Reduction.MAX_ABS;
+    protected LayerwiseBackward.Rule rule() {
+        return LayerwiseBackward.Rule.guided();
     }
 }
