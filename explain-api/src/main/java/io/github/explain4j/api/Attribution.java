@@ -172,12 +172,6 @@ public final class Attribution {
         return heatmap(display);
     }
 
-    /** The same map with other diagnostics added (used by wrapping methods). */
-    public Attribution withProvenance(Provenance newProvenance, Map<String, Double> extraDiagnostics) {
-        Map<String, Double> d = new LinkedHashMap<>(diagnostics);
-        d.putAll(extraDiagnostics);
-        return new Attribution(values, channels, height, width, signed, display, newProvenance, d);
-    }
 
     @Override
     public boolean equals(Object o) {

@@ -81,26 +81,4 @@ public final class Images {
         return out;
     }
 
-    /** A {@code C×H×W} array of values in [0, 1] (clipped) as an 8-bit RGB image; one channel gives grey. */
-    public static BufferedImage fromChw(float[] chw, int channels, int height, int width) {
-        Objects.requireNonNull(chw, "chw");
-        if ((channels != 1 && channels != 3) || (long) channels * height * width != chw.length) {
-            throw new IllegalArgumentException("array of " + chw.length + " values cannot be a " + channels + "x"
-                    + height + "x" + width + " image; expected 1 or 3 channels and channels*height*width values");
-        }
-        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        int plane = height * width;
-        for (int i = 0; i < plane; i++) {
-            int r = byteOf(chw[i]);
-            int g = channels == 3 ? byteOf(chw[plane + i]) : r;
-            int b = channels == 3 ? byteOf(chw[2 * plane + i]) : r;
-            out.setRGB(i % width, i / width, (r << 16) | (g << 8) | b);
-        }
-        return out;
-    }
-
-    private static int byteOf(float v) {
-        float c = Float.isNaN(v) ? 0f : Math.max(0f, Math.min(1f, v));
-        return Math.round(c * 255f);
-    }
 }

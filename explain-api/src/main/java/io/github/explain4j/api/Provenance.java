@@ -37,15 +37,6 @@ public record Provenance(
         parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
     }
 
-    /** This provenance with the method name and parameters of an outer method that wrapped this one. */
-    public Provenance wrappedBy(String outerMethod, Map<String, String> outerParameters, OptionalLong outerSeed) {
-        Map<String, String> merged = new LinkedHashMap<>(outerParameters);
-        for (Map.Entry<String, String> e : parameters.entrySet()) {
-            merged.put(method + "." + e.getKey(), e.getValue());
-        }
-        return new Provenance(outerMethod + "(" + method + ")", merged, outerSeed.isPresent() ? outerSeed : seed,
-                engine, model, target, targetClass);
-    }
 
     @Override
     public String toString() {

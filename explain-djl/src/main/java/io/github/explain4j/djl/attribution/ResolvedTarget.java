@@ -20,13 +20,11 @@ public final class ResolvedTarget {
     private final Target target;
     private final int[] classes;
     private final ScoreFunction custom;
-    private final int numClasses;
 
-    private ResolvedTarget(Target target, int[] classes, ScoreFunction custom, int numClasses) {
+    private ResolvedTarget(Target target, int[] classes, ScoreFunction custom) {
         this.target = target;
         this.classes = classes;
         this.custom = custom;
-        this.numClasses = numClasses;
     }
 
     /** Checks a target against the model; a top-prediction target stays lazy. */
@@ -36,10 +34,10 @@ public final class ResolvedTarget {
                     + " predicted class");
         }
         if (target instanceof CustomTarget c) {
-            return new ResolvedTarget(target, null, c.function(), -1);
+            return new ResolvedTarget(target, null, c.function());
         }
         if (target instanceof Target.Region r) {
-            return new ResolvedTarget(target, null, region(model, r), -1);
+            return new ResolvedTarget(target, null, region(model, r));
         }
         int k = model.numClasses();
         if (target instanceof Target.ClassSet set) {
@@ -49,10 +47,10 @@ public final class ResolvedTarget {
                             + model.name() + "' has " + k + " outputs (0.." + (k - 1) + ")");
                 }
             }
-            return new ResolvedTarget(target, null, classSet(set.indices(), k), -1);
+            return new ResolvedTarget(target, null, classSet(set.indices(), k));
         }
         if (target instanceof Target.TopPrediction) {
-            return new ResolvedTarget(target, null, null, k);
+            return new ResolvedTarget(target, null, null);
         }
         int index;
         if (target instanceof Target.ClassIndex ci) {
@@ -70,7 +68,7 @@ public final class ResolvedTarget {
         }
         int[] cls = new int[batch];
         Arrays.fill(cls, index);
-        return new ResolvedTarget(target, cls, null, k);
+        return new ResolvedTarget(target, cls, null);
     }
 
     private static ScoreFunction classSet(int[] indices, int k) {
@@ -137,7 +135,7 @@ public final class ResolvedTarget {
 
     /** This target with explicit classes (used when the classes were read off an output). */
     public ResolvedTarget withClasses(int[] cls) {
-        return new ResolvedTarget(target, cls.clone(), null, numClasses);
+        return new ResolvedTarget(target, cls.clone(), null);
     }
 
     /** The classes explained, one per input, or {@code null} when lazy or custom. */
@@ -164,7 +162,7 @@ public final class ResolvedTarget {
         for (int i = 0; i < out.length; i++) {
             out[i] = classes[i / times];
         }
-        return new ResolvedTarget(target, out, custom, numClasses);
+        return new ResolvedTarget(target, out, custom);
     }
 
     /** The whole list of classes repeated {@code times} times, for a batch made of several stacked copies. */
@@ -176,7 +174,7 @@ public final class ResolvedTarget {
         for (int i = 0; i < out.length; i++) {
             out[i] = classes[i % classes.length];
         }
-        return new ResolvedTarget(target, out, custom, numClasses);
+        return new ResolvedTarget(target, out, custom);
     }
 
     /** The classes of inputs {@code from} (inclusive) to {@code to} (exclusive). */
@@ -184,7 +182,7 @@ public final class ResolvedTarget {
         if (classes == null) {
             return this;
         }
-        return new ResolvedTarget(target, Arrays.copyOfRange(classes, from, to), custom, numClasses);
+        return new ResolvedTarget(target, Arrays.copyOfRange(classes, from, to), custom);
     }
 
     /** What is explained, for provenance. */
