@@ -63,6 +63,7 @@ public class MultiPassBenchmark {
     private Fixture fixture;
     private SmoothGrad smoothGrad;
     private IntegratedGradients integratedGradients;
+    private IntegratedGradients adaptiveIntegratedGradients;
     private NDArray fullChunk;
     private NDArray lastChunk;
 
@@ -72,6 +73,8 @@ public class MultiPassBenchmark {
         fixture = Fixture.create(engine);
         smoothGrad = SmoothGrad.of(Saliency.create()).samples(SAMPLES).noise(0.15).batchSize(batchSize);
         integratedGradients = IntegratedGradients.create().steps(SAMPLES).batchSize(batchSize);
+        adaptiveIntegratedGradients = IntegratedGradients.create().steps(SAMPLES).batchSize(batchSize)
+                .rule(IntegratedGradients.Rule.ADAPTIVE);
         fullChunk = fixture.noisyBatch(Math.min(batchSize, SAMPLES));
         int rest = SAMPLES % batchSize;
         lastChunk = batchSize < SAMPLES && rest > 0 ? fixture.noisyBatch(rest) : null;
@@ -93,6 +96,15 @@ public class MultiPassBenchmark {
     @Benchmark
     public List<Attribution> integratedGradients() {
         return integratedGradients.explainTensor(fixture.model, fixture.input, Target.topPrediction());
+    }
+
+    /**
+     * {@code IntegratedGradients.create().steps(50).rule(Rule.ADAPTIVE).batchSize(b).explainTensor(…)}: the same 50
+     * gradient passes, but in rounds (12 evenly spaced points, then rounds of 6), so in smaller batches.
+     */
+    @Benchmark
+    public List<Attribution> integratedGradientsAdaptive() {
+        return adaptiveIntegratedGradients.explainTensor(fixture.model, fixture.input, Target.topPrediction());
     }
 
     /** The floor: 50 samples of forward and backward passes in chunks of {@code batchSize}, through the seam. */

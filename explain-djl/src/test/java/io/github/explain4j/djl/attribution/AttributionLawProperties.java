@@ -31,10 +31,11 @@ class AttributionLawProperties {
         return Arbitraries.of(TestNets.ENGINES);
     }
 
-    /** On a linear model, IG from any pixel-space baseline is exactly (x − x')·w, and complete. */
+    /** On a linear model, IG from any pixel-space baseline with any rule is exactly (x − x')·w, and complete. */
     @Property(tries = 12)
     void integratedGradientsIsExactOnLinearModels(@ForAll("engines") String engine, @ForAll long seed,
-            @ForAll @IntRange(min = 1, max = 9) int steps, @ForAll @IntRange(min = 0, max = 4) int cls) {
+            @ForAll @IntRange(min = 1, max = 9) int steps, @ForAll @IntRange(min = 0, max = 4) int cls,
+            @ForAll IntegratedGradients.Rule rule) {
         Shape in = new Shape(1, 3, 4, 4);
         try (NDManager m = TestNets.manager(engine)) {
             SequentialBlock net = TestNets.init(TestNets.linear(5), m, DataType.FLOAT32, in, seed);
@@ -43,7 +44,7 @@ class AttributionLawProperties {
             NDArray x = TestNets.randomInput(m, in, DataType.FLOAT32, seed + 1);
             float[] xs = x.toFloatArray();
             float grey = (float) ((seed & 0xff) / 255.0);
-            Attribution a = IntegratedGradients.create().steps(steps).baseline(Baseline.constant(grey))
+            Attribution a = IntegratedGradients.create().steps(steps).rule(rule).baseline(Baseline.constant(grey))
                     .explainTensor(model, x, Target.classIndex(cls)).get(0);
             float[] v = a.values();
             for (int j = 0; j < 48; j++) {

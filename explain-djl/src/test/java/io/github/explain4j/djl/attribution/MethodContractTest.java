@@ -41,6 +41,7 @@ class MethodContractTest {
                 GradCam.create(),
                 GradCam.at("05ParallelBlock"),
                 IntegratedGradients.create().steps(6).batchSize(4),
+                IntegratedGradients.create().rule(IntegratedGradients.Rule.ADAPTIVE).steps(12).batchSize(5),
                 SmoothGrad.of(Saliency.create()).samples(5).batchSize(2).seed(3),
                 SmoothGrad.of(GradCam.create()).samples(3).variant(SmoothGrad.Variant.VARIANCE).seed(4),
                 io.github.explain4j.djl.cam.Cam.create(),
@@ -182,6 +183,13 @@ class MethodContractTest {
                     () -> IntegratedGradients.create().batchSize(0));
             expect(IllegalArgumentException.class, "noise was NaN",
                     () -> SmoothGrad.of(Saliency.create()).noise(Double.NaN));
+            expect(IllegalArgumentException.class, "tolerance was -0.01",
+                    () -> IntegratedGradients.create().tolerance(-0.01));
+            expect(IllegalArgumentException.class, "tolerance was NaN",
+                    () -> IntegratedGradients.create().tolerance(Double.NaN));
+            expect(IllegalArgumentException.class, "add .rule(IntegratedGradients.Rule.ADAPTIVE)",
+                    () -> IntegratedGradients.create().tolerance(0.01).explainTensor(model, x,
+                            Target.topPrediction()));
         });
         NDManager m = TestNets.manager(engine);
         SequentialBlock net = TestNets.init(TestNets.residualNet(5), m, DataType.FLOAT32, INPUT, 21);
