@@ -35,7 +35,8 @@ import java.nio.file.Path;
  * Arguments (all optional): output file (default
  * {@code explain-djl/src/main/resources/io/github/explain4j/djl/zoo/shapes.params}), training images (default
  * 6000), epochs (default 8). PyTorch engine, Adam (learning rate 2e-3, then a tenth of it for each of the last two epochs),
- * batches of 32, fixed seeds.
+ * batches of 32, fixed seeds. With {@code -Dshapes.smooth=true} it trains {@link ShapesNet#buildSmooth() the smooth
+ * variant} into {@code shapes-smooth.params}.
  */
 public final class ShapesTrainer {
 
@@ -43,15 +44,16 @@ public final class ShapesTrainer {
 
     /** Trains and saves. */
     public static void main(String[] args) throws Exception {
-        Path out = Path.of(args.length > 0 ? args[0]
-                : "explain-djl/src/main/resources/io/github/explain4j/djl/zoo/" + ShapesNet.PARAMETERS);
+        boolean smooth = Boolean.getBoolean("shapes.smooth");
+        Path out = Path.of(args.length > 0 ? args[0] : "explain-djl/src/main/resources/io/github/explain4j/djl/zoo/"
+                + (smooth ? ShapesNet.SMOOTH_PARAMETERS : ShapesNet.PARAMETERS));
         int trainSize = args.length > 1 ? Integer.parseInt(args[1]) : 6000;
         int epochs = args.length > 2 ? Integer.parseInt(args[2]) : 8;
         int batch = 32;
         SyntheticShapes shapes = SyntheticShapes.create(64);
         ai.djl.engine.Engine.getEngine("PyTorch").setRandomSeed(7);
         try (Model model = Model.newInstance("shapes-net", Device.cpu(), "PyTorch")) {
-            Block block = ShapesNet.build();
+            Block block = smooth ? ShapesNet.buildSmooth() : ShapesNet.build();
             model.setBlock(block);
             DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                     .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.multiFactor()

@@ -36,7 +36,9 @@ import java.util.TreeMap;
  * it stops as soon as the attributions are complete enough. On the bundled ShapesNet from a black baseline at 64
  * steps (40 held-out images) the L1 error against a converged map was 2.0 % (Gauss–Legendre), 1.8 % (trapezoid)
  * and 1.4 % (adaptive); the completeness error 2.1 %, 1.7 % and 1.2 % on average; with a 1 % tolerance every image
- * completed to within 1 % in 97 steps on average.
+ * completed to within 1 % in 97 steps on average. On a smooth network the picture turns: on the smooth ShapesNet
+ * (SiLU, average pooling) Gauss–Legendre at 64 steps completed every image to within 1.3e-4, the trapezoid to 3.1 %
+ * and the adaptive rule only to 6.8 % (worst of 40 images).
  *
  * <p>M. Sundararajan, A. Taly, Q. Yan, "Axiomatic Attribution for Deep Networks", ICML 2017, arXiv:1703.01365.
  */
@@ -54,7 +56,8 @@ public final class IntegratedGradients extends AttributionMethod {
          * Adaptive trapezoid: refines the path where the gradient jumps, found from the gradients and scores already
          * computed (no extra passes). On ReLU and max-pool networks, whose gradient is piecewise constant along the
          * path, it is more accurate than the fixed rules at the same number of steps; see {@link #tolerance(double)}
-         * to stop as soon as the attributions are complete enough.
+         * to stop as soon as the attributions are complete enough. Not for smooth networks (SiLU, GELU, average
+         * pooling): there Gauss–Legendre converges far faster and this rule is worse than the plain trapezoid.
          */
         ADAPTIVE
     }
