@@ -305,7 +305,7 @@ public final class IntegratedGradients extends AttributionMethod {
         for (int k = 0; k < first; k++) {
             initial[k] = (double) k / (first - 1);
         }
-        path.evaluate(initial, (k, g, score) -> grid.put(initial[k], new Point(g, score, path.slope(g))));
+        addPoints(path, initial, grid);
         Map<Double, double[]> changes = new HashMap<>();
         int used = first;
         while (used < steps && !(tolerance > 0 && completenessGap(grid) <= tolerance)) {
@@ -323,7 +323,7 @@ public final class IntegratedGradients extends AttributionMethod {
                     alphas[next++] = iv.a() + (iv.b() - iv.a()) * m / (extra[i] + 1);
                 }
             }
-            path.evaluate(alphas, (k, g, score) -> grid.put(alphas[k], new Point(g, score, path.slope(g))));
+            addPoints(path, alphas, grid);
             used += r;
         }
         double[] avg = new double[path.x.length];
@@ -336,6 +336,11 @@ public final class IntegratedGradients extends AttributionMethod {
             }
         }
         return new Integral(avg, used);
+    }
+
+    /** Evaluates the path at {@code alphas} and adds the points to the grid. */
+    private static void addPoints(Path path, double[] alphas, TreeMap<Double, Point> grid) {
+        path.evaluate(alphas, (k, g, score) -> grid.put(alphas[k], new Point(g, score, path.slope(g))));
     }
 
     /** The intervals of the grid with their error measures; the gradient changes are cached by interval. */

@@ -93,6 +93,10 @@ public final class ShapesNet {
                 : Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2));
     }
 
+    private static String activationName(boolean smooth) {
+        return smooth ? "silu" : "relu";
+    }
+
     private static Block activation(boolean smooth) {
         return smooth ? Activation.swishBlock(1f) : Activation.reluBlock();
     }
@@ -101,21 +105,21 @@ public final class ShapesNet {
         return new NamedSequentialBlock()
                 .add("conv", convBnAct(channels, smooth))
                 .add("residual", residual(channels, smooth))
-                .add(smooth ? "silu" : "relu", activation(smooth));
+                .add(activationName(smooth), activation(smooth));
     }
 
     private static SequentialBlock convBnAct(int filters, boolean smooth) {
         return new NamedSequentialBlock()
                 .add("conv", conv(filters))
                 .add("bn", BatchNorm.builder().build())
-                .add(smooth ? "silu" : "relu", activation(smooth));
+                .add(activationName(smooth), activation(smooth));
     }
 
     private static NamedParallelBlock residual(int channels, boolean smooth) {
         NamedSequentialBlock branch = new NamedSequentialBlock()
                 .add("conv1", conv(channels))
                 .add("bn1", BatchNorm.builder().build())
-                .add(smooth ? "silu1" : "relu1", activation(smooth))
+                .add(activationName(smooth) + "1", activation(smooth))
                 .add("conv2", conv(channels))
                 .add("bn2", BatchNorm.builder().build());
         return new NamedParallelBlock(NamedBlocks.sum()).add("branch", branch).add("identity", Blocks.identityBlock());
