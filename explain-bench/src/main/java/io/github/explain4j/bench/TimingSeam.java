@@ -57,6 +57,11 @@ final class TimingSeam implements ModelSeam {
     }
 
     @Override
+    public <T> T call(java.util.function.Function<NDManager, T> work) {
+        return delegate.call(work);
+    }
+
+    @Override
     public List<LayerInfo> layers(Shape inputShape) {
         return delegate.layers(inputShape);
     }

@@ -12,6 +12,7 @@ import io.github.explain4j.api.InputSpec;
 import io.github.explain4j.api.LayerInfo;
 import io.github.explain4j.api.ProgressListener;
 import io.github.explain4j.djl.seam.BlockTreeSeam;
+import io.github.explain4j.djl.seam.ModelClosedException;
 import io.github.explain4j.djl.seam.ModelSeam;
 import io.github.explain4j.djl.torchscript.TorchScriptModels;
 import io.github.explain4j.djl.torchscript.TorchScriptSeam;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * A DJL model on any engine, with what explain4j needs to explain it: its input description (size, channels,
@@ -33,7 +35,8 @@ import java.util.Objects;
  *
  * <p>Immutable; the withers return new wrappers of the same model. The wrapper never closes the model, never
  * changes its parameters, running statistics or gradient flags, and may be shared between threads (gradient work
- * is serialised per engine).
+ * is serialised per engine; on MXNet every call is). Closing the DJL model while an explanation runs lets it
+ * finish on the seam's own views of the parameters; later calls fail with a {@link ModelClosedException}.
  */
 public final class ExplainableModel {
 
@@ -191,9 +194,7 @@ public final class ExplainableModel {
         long[] s = outputShape;
         if (s == null) {
             checkOpen();
-            try (NDManager scope = seam.manager().newSubManager()) {
-                s = seam.forward(scope, scope.zeros(inputShape(1), seam.dataType())).getShape().getShape();
-            }
+            s = call(scope -> seam.forward(scope, scope.zeros(inputShape(1), seam.dataType())).getShape().getShape());
             outputShape = s;
         }
         return s.clone();
@@ -208,9 +209,28 @@ public final class ExplainableModel {
     /** Fails with a clear message when the model was closed. */
     public void checkOpen() {
         if (!seam.isOpen()) {
-            throw new IllegalStateException("model '" + name + "' is closed; explain it before closing it, or load"
-                    + " it again");
+            throw closed(null);
         }
+    }
+
+    /**
+     * Runs {@code work} in a fresh native scope that is closed afterwards (see {@link ModelSeam#call}): the way
+     * every explanation reaches the model. Threads may share the model; closing the model lets running calls
+     * finish and refuses new ones.
+     *
+     * @throws ModelClosedException naming this model when it was closed
+     */
+    public <T> T call(Function<NDManager, T> work) {
+        try {
+            return seam.call(work);
+        } catch (ModelClosedException e) {
+            throw closed(e);
+        }
+    }
+
+    private ModelClosedException closed(ModelClosedException cause) {
+        return new ModelClosedException("model '" + name + "' is closed; explain it before closing it, or load it"
+                + " again", cause);
     }
 
     /** Pixels of an image file, resized and normalised, as a model input {@code (1, C, H, W)} in {@code scope}. */

@@ -12,14 +12,12 @@ import io.github.explain4j.api.Target;
 import io.github.explain4j.djl.ExplainableModel;
 import io.github.explain4j.djl.seam.GradientResult;
 import io.github.explain4j.djl.seam.ScoreFunction;
-import io.github.explain4j.djl.internal.GradientLock;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The template every attribution method of the DJL binding extends. It owns the generic work — opening and
@@ -59,10 +57,7 @@ public abstract class AttributionMethod implements Attributor<ExplainableModel, 
 
     @Override
     public List<Attribution> explain(ExplainableModel model, List<BufferedImage> images, Target target) {
-        model.checkOpen();
-        try (NDManager scope = model.seam().manager().newSubManager()) {
-            return run(model, scope, model.toInput(scope, images), target);
-        }
+        return model.call(scope -> run(model, scope, model.toInput(scope, images), target));
     }
 
     /** Explains an image file. */
@@ -72,10 +67,7 @@ public abstract class AttributionMethod implements Attributor<ExplainableModel, 
 
     /** Explains a DJL image. */
     public Attribution explain(ExplainableModel model, Image image, Target target) {
-        model.checkOpen();
-        try (NDManager scope = model.seam().manager().newSubManager()) {
-            return run(model, scope, model.toInputFromDjl(scope, List.of(image)), target).get(0);
-        }
+        return model.call(scope -> run(model, scope, model.toInputFromDjl(scope, List.of(image)), target).get(0));
     }
 
     /**
@@ -83,10 +75,7 @@ public abstract class AttributionMethod implements Attributor<ExplainableModel, 
      * is copied, checked and never modified, so one input may be explained from several threads.
      */
     public List<Attribution> explainTensor(ExplainableModel model, NDArray input, Target target) {
-        model.checkOpen();
-        try (NDManager scope = model.seam().manager().newSubManager()) {
-            return run(model, scope, model.copyInput(scope, input), target);
-        }
+        return model.call(scope -> run(model, scope, model.copyInput(scope, input), target));
     }
 
     private List<Attribution> run(ExplainableModel model, NDManager scope, NDArray input, Target target) {
@@ -111,16 +100,10 @@ public abstract class AttributionMethod implements Attributor<ExplainableModel, 
         return target.isCustom() ? target.describe() : target.describe() + " → class " + cls + label;
     }
 
-    /** One forward and backward pass under the engine's gradient lock. */
+    /** One forward and backward pass (the seam takes the engine's gradient lock). */
     protected static GradientResult gradients(ExplainableModel model, NDManager scope, NDArray input, String layer,
             ScoreFunction score) {
-        ReentrantLock lock = GradientLock.of(model.engine());
-        lock.lock();
-        try {
-            return model.seam().gradients(scope, input, layer, score);
-        } finally {
-            lock.unlock();
-        }
+        return model.seam().gradients(scope, input, layer, score);
     }
 
     /** The classes a pass explained: the target's, or those read off the pass's output for a lazy target. */

@@ -16,6 +16,9 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import io.github.explain4j.api.LayerInfo;
 import io.github.explain4j.djl.internal.DetachedParameterStore;
+import io.github.explain4j.djl.internal.GradientLock;
+import io.github.explain4j.djl.internal.ModelGuard;
+import io.github.explain4j.djl.internal.OperandPins;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,6 +26,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -78,10 +83,9 @@ public final class BlockTreeSeam implements ModelSeam {
         }
     }
 
-    private final NDManager manager;
+    private final ModelGuard guard;
     private final String engineName;
     private final DataType dataType;
-    private final BooleanSupplier open;
     private final Node root;
     private final Map<String, Node> byPath = new LinkedHashMap<>();
     private final Map<Shape, List<LayerInfo>> layerCache = new ConcurrentHashMap<>();
@@ -95,20 +99,24 @@ public final class BlockTreeSeam implements ModelSeam {
      * @param open tells whether the owning model is still open
      */
     public BlockTreeSeam(Block block, NDManager manager, BooleanSupplier open) {
-        this(block, manager, open, null);
+        this(block, initialised(block, manager, open), null);
     }
 
-    private BlockTreeSeam(Block block, NDManager manager, BooleanSupplier open, String outputLayer) {
-        this.manager = manager;
-        this.engineName = manager.getEngine().getEngineName();
-        this.open = open;
+    private static ModelGuard initialised(Block block, NDManager manager, BooleanSupplier open) {
         if (!block.isInitialized()) {
             throw new IllegalArgumentException("block " + block.getClass().getSimpleName()
                     + " is not initialised; call block.initialize(manager, dataType, inputShape) or load its"
                     + " parameters before explaining it");
         }
+        return new ModelGuard(manager, () -> open.getAsBoolean() && manager.isOpen(),
+                block.getParameters().values());
+    }
+
+    private BlockTreeSeam(Block block, ModelGuard guard, String outputLayer) {
+        this.guard = guard;
+        this.engineName = guard.manager().getEngine().getEngineName();
         List<Parameter> parameters = block.getParameters().values();
-        this.dataType = parameters.isEmpty() ? DataType.FLOAT32 : parameters.get(0).getArray().getDataType();
+        this.dataType = parameters.isEmpty() ? DataType.FLOAT32 : guard.view(parameters.get(0)).getDataType();
         this.root = new Node("", "", block, -1);
         index(root);
         this.outputPath = outputLayer == null ? null : resolveLayer(outputLayer);
@@ -116,7 +124,7 @@ public final class BlockTreeSeam implements ModelSeam {
 
     @Override
     public ModelSeam withOutputLayer(String layer) {
-        return new BlockTreeSeam(root.block, manager, open, layer);
+        return new BlockTreeSeam(root.block, guard, layer);
     }
 
     private void index(Node node) {
@@ -154,24 +162,43 @@ public final class BlockTreeSeam implements ModelSeam {
 
     @Override
     public NDManager manager() {
-        return manager;
+        return guard.manager();
     }
 
     @Override
     public boolean isOpen() {
-        return open.getAsBoolean() && manager.isOpen();
+        return guard.isOpen();
+    }
+
+    @Override
+    public <T> T call(Function<NDManager, T> work) {
+        return guard.call(work);
+    }
+
+    /** The parameter store of a pass in {@code scope}: views of this seam's own views of the parameters. */
+    DetachedParameterStore store(NDManager scope) {
+        return new DetachedParameterStore(scope, guard::view);
+    }
+
+    /** A store like {@link #store} whose blocks see {@code transform(parameter, view)}. */
+    DetachedParameterStore transformedStore(NDManager scope, BiFunction<Parameter, NDArray, NDArray> transform) {
+        return DetachedParameterStore.transformed(scope, guard::view, transform);
     }
 
     @Override
     public List<LayerInfo> layers(Shape inputShape) {
-        return layerCache.computeIfAbsent(inputShape, shape -> {
-            try (NDManager scope = manager.newSubManager()) {
-                Pass pass = new Pass(scope, null, false);
-                pass.shapes = new ArrayList<>();
-                run(root, new NDList(scope.zeros(shape, dataType)), pass);
-                return Collections.unmodifiableList(pass.shapes);
-            }
+        List<LayerInfo> known = layerCache.get(inputShape);
+        if (known != null) {
+            return known;
+        }
+        List<LayerInfo> found = guard.call(scope -> {
+            Pass pass = new Pass(scope, null, false);
+            pass.shapes = new ArrayList<>();
+            run(root, new NDList(scope.zeros(inputShape, dataType)), pass);
+            return Collections.unmodifiableList(pass.shapes);
         });
+        layerCache.putIfAbsent(inputShape, found);
+        return layerCache.get(inputShape);
     }
 
     @Override
@@ -294,31 +321,42 @@ public final class BlockTreeSeam implements ModelSeam {
 
     @Override
     public GradientResult gradients(NDManager scope, NDArray input, String layer, ScoreFunction score) {
-        Pass pass = new Pass(scope, layer == null ? null : requireNode(layer).path, true);
-        NDArray leaf = null;
-        try {
-            NDArray x = input;
-            if (layer == null) {
-                pass.collector = manager.getEngine().newGradientCollector();
+        String capture = layer == null ? null : requireNode(layer).path;
+        ReentrantLock lock = GradientLock.of(engineName);
+        lock.lock();
+        // the pass's arrays live in a pinned scope (see OperandPins): numbers that blocks multiply by stay valid
+        // until the backward pass has read them; the results move to the caller's scope
+        try (NDManager passScope = OperandPins.pinnedScope(scope)) {
+            Pass pass = new Pass(passScope, capture, true);
+            NDArray leaf = null;
+            try {
+                // a fresh copy in the pass's scope: every array the pass computes lands there (and PyTorch would
+                // accumulate gradients on a reused leaf)
                 leaf = input.duplicate();
-                leaf.setRequiresGradient(true);
-                x = leaf;
+                leaf.attach(passScope);
+                if (layer == null) {
+                    pass.collector = guard.manager().getEngine().newGradientCollector();
+                    leaf.setRequiresGradient(true);
+                }
+                NDArray output = walk(new NDList(leaf), pass);
+                if (pass.collector == null) {
+                    throw new IllegalStateException("layer '" + layer + "' was not reached by the forward pass");
+                }
+                NDArray scores = score.scores(output);
+                pass.collector.backward(scores.sum());
+                GradientResult result = layer == null
+                        ? new GradientResult(output.stopGradient(), scores.stopGradient(), leaf.getGradient(), null,
+                                null)
+                        : new GradientResult(output.stopGradient(), scores.stopGradient(), null,
+                                pass.captured.stopGradient(), pass.captured.getGradient());
+                return result.attachTo(scope);
+            } finally {
+                if (pass.collector != null) {
+                    pass.collector.close();
+                }
             }
-            NDArray output = walk(new NDList(x), pass);
-            if (pass.collector == null) {
-                throw new IllegalStateException("layer '" + layer + "' was not reached by the forward pass");
-            }
-            NDArray scores = score.scores(output);
-            pass.collector.backward(scores.sum());
-            if (layer == null) {
-                return new GradientResult(output.stopGradient(), scores.stopGradient(), leaf.getGradient(), null, null);
-            }
-            return new GradientResult(output.stopGradient(), scores.stopGradient(), null,
-                    pass.captured.stopGradient(), pass.captured.getGradient());
         } finally {
-            if (pass.collector != null) {
-                pass.collector.close();
-            }
+            lock.unlock();
         }
     }
 
@@ -350,7 +388,7 @@ public final class BlockTreeSeam implements ModelSeam {
 
         Pass(NDManager scope, String capturePath, boolean gradient) {
             this.scope = scope;
-            this.store = new DetachedParameterStore(scope);
+            this.store = store(scope);
             this.capturePath = capturePath;
             this.gradient = gradient;
         }
@@ -387,7 +425,8 @@ public final class BlockTreeSeam implements ModelSeam {
             if (a == in.head()) {
                 a = a.duplicate();
             }
-            collector = manager.getEngine().newGradientCollector();
+            collector = guard.manager().getEngine().newGradientCollector();
+            a.attach(scope);
             a.setRequiresGradient(true);
             captured = a;
             NDList replaced = new NDList(a);

@@ -12,4 +12,15 @@ import ai.djl.ndarray.NDArray;
  * @param activationGradient the gradient of the scores w.r.t. the layer's output, or {@code null}
  */
 public record GradientResult(
-        NDArray output, NDArray scores, NDArray inputGradient, NDArray activation, NDArray activationGradient) {}
+        NDArray output, NDArray scores, NDArray inputGradient, NDArray activation, NDArray activationGradient) {
+
+    /** Moves every array of this result into {@code scope} and returns it. */
+    public GradientResult attachTo(ai.djl.ndarray.NDManager scope) {
+        for (NDArray a : new NDArray[] {output, scores, inputGradient, activation, activationGradient}) {
+            if (a != null) {
+                a.attach(scope);
+            }
+        }
+        return this;
+    }
+}

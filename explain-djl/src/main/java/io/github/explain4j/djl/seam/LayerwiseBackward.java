@@ -21,6 +21,7 @@ import ai.djl.util.Pair;
 import io.github.explain4j.djl.blocks.NamedBlocks;
 import io.github.explain4j.djl.internal.DetachedParameterStore;
 import io.github.explain4j.djl.internal.GradientLock;
+import io.github.explain4j.djl.internal.OperandPins;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -208,9 +209,12 @@ public final class LayerwiseBackward {
         check(root, rule);
         ReentrantLock lock = GradientLock.of(seam.engineName());
         lock.lock();
-        try {
-            Pass pass = new Pass(scope, rule);
-            Rec top = pass.record(root, input);
+        // every array of the pass lives in a pinned scope (see OperandPins); the result moves to the caller's scope
+        try (NDManager passScope = OperandPins.pinnedScope(scope)) {
+            Pass pass = new Pass(passScope, rule);
+            NDArray x = input.duplicate();
+            x.attach(passScope);
+            Rec top = pass.record(root, x);
             NDArray output = top.out;
             NDArray outLeaf = output.duplicate();
             NDArray scores;
@@ -224,6 +228,9 @@ public final class LayerwiseBackward {
             }
             NDArray signal = rule instanceof Guided || rule instanceof Deconvnet ? grad : output.mul(grad);
             NDArray back = pass.back(top, signal);
+            for (NDArray a : new NDArray[] {output, scores, signal, back}) {
+                a.attach(scope);
+            }
             return new Result(output, scores, signal, back);
         } finally {
             lock.unlock();
@@ -350,7 +357,7 @@ public final class LayerwiseBackward {
         Pass(NDManager scope, Rule rule) {
             this.scope = scope;
             this.rule = rule;
-            this.store = new DetachedParameterStore(scope);
+            this.store = seam.store(scope);
             this.type = seam.dataType();
         }
 
@@ -538,8 +545,8 @@ public final class LayerwiseBackward {
                 neg = x -> x.mul(sn);
             } else {
                 if (positive == null) {
-                    positive = DetachedParameterStore.transformed(scope, (p, w) -> clamp(p, w, true));
-                    negative = DetachedParameterStore.transformed(scope, (p, w) -> clamp(p, w, false));
+                    positive = seam.transformedStore(scope, (p, w) -> clamp(p, w, true));
+                    negative = seam.transformedStore(scope, (p, w) -> clamp(p, w, false));
                 }
                 pos = x -> forward(node, x, positive);
                 neg = x -> forward(node, x, negative);

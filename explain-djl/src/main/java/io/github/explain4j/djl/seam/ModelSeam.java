@@ -13,7 +13,9 @@ import java.util.List;
  * Dropout off), leave the model exactly as they found it, and put every array they create in the scope they are
  * given.
  *
- * <p>Callers hold {@link io.github.explain4j.djl.internal.GradientLock} around {@link #gradients}.
+ * <p>Run every piece of work through {@link #call}: it opens the scope, refuses a closed model, and takes the
+ * engine's lock where the engine needs it. {@link #gradients} holds the engine's gradient lock itself (DJL allows
+ * one gradient collector at a time) and keeps the pass's operands alive until its backward pass is done.
  */
 public interface ModelSeam {
 
@@ -23,11 +25,23 @@ public interface ModelSeam {
     /** The data type of the model's parameters (and so of its inputs). */
     DataType dataType();
 
-    /** The manager under which call scopes are opened. */
+    /**
+     * The manager under which call scopes are opened. It is the seam's own, not the model's: closing the model
+     * does not close the arrays of a running explanation.
+     */
     NDManager manager();
 
     /** Whether the model can still be used. */
     boolean isOpen();
+
+    /**
+     * Runs {@code work} in a fresh scope under {@link #manager()} and closes the scope afterwards. On engines that
+     * cannot run two pieces of work at once (every engine but PyTorch) the call holds the engine's lock
+     * throughout; calls may nest.
+     *
+     * @throws ModelClosedException when the model was closed before the call started
+     */
+    <T> T call(java.util.function.Function<NDManager, T> work);
 
     /** The addressable layers, in execution order, with output shapes for one input of {@code inputShape}. */
     List<LayerInfo> layers(Shape inputShape);

@@ -4,6 +4,9 @@ import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import io.github.explain4j.djl.internal.GradientLock;
+import io.github.explain4j.djl.internal.ModelGuard;
+import java.util.concurrent.locks.ReentrantLock;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
@@ -70,8 +73,7 @@ public final class TorchScriptSeam implements ModelSeam {
             + " 'TorchScript models'";
 
     private final PtSymbolBlock block;
-    private final NDManager manager;
-    private final BooleanSupplier open;
+    private final ModelGuard guard;
     private final DataType dataType;
     private final List<String> methods;
     private final boolean hasFeatures;
@@ -80,8 +82,8 @@ public final class TorchScriptSeam implements ModelSeam {
 
     private TorchScriptSeam(PtSymbolBlock block, NDManager manager, BooleanSupplier open) {
         this.block = block;
-        this.manager = manager;
-        this.open = open;
+        // the module holds its own parameters; the guard gives calls a scope the model's close does not reach
+        this.guard = new ModelGuard(manager, () -> open.getAsBoolean() && manager.isOpen(), List.of());
         this.methods = List.of(JniUtils.getMethodNames(block));
         this.hasFeatures = methods.contains(FORWARD_FEATURES) && methods.contains(FORWARD_HEAD);
         List<PtNDArray> arrays = new ArrayList<>();
@@ -131,12 +133,17 @@ public final class TorchScriptSeam implements ModelSeam {
 
     @Override
     public NDManager manager() {
-        return manager;
+        return guard.manager();
     }
 
     @Override
     public boolean isOpen() {
-        return open.getAsBoolean() && manager.isOpen();
+        return guard.isOpen();
+    }
+
+    @Override
+    public <T> T call(java.util.function.Function<NDManager, T> work) {
+        return guard.call(work);
     }
 
     @Override
@@ -144,12 +151,10 @@ public final class TorchScriptSeam implements ModelSeam {
         if (!hasFeatures) {
             return List.of();
         }
-        return layerCache.computeIfAbsent(inputShape, shape -> {
-            try (NDManager scope = manager.newSubManager()) {
-                long[] s = activation(scope, scope.zeros(shape, dataType), FEATURES).getShape().getShape();
-                return List.of(new LayerInfo(FEATURES, FORWARD_FEATURES, s, 0));
-            }
-        });
+        return layerCache.computeIfAbsent(inputShape, shape -> guard.call(scope -> {
+            long[] s = activation(scope, scope.zeros(shape, dataType), FEATURES).getShape().getShape();
+            return List.of(new LayerInfo(FEATURES, FORWARD_FEATURES, s, 0));
+        }));
     }
 
     @Override
@@ -216,7 +221,9 @@ public final class TorchScriptSeam implements ModelSeam {
             method = FORWARD_HEAD;
         }
         leaf.setRequiresGradient(true);
-        try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
+        ReentrantLock lock = GradientLock.of(engineName());
+        lock.lock();
+        try (GradientCollector collector = guard.manager().getEngine().newGradientCollector()) {
             boolean[] flags = freezeParameters();
             try {
                 NDArray output = run(scope, method, leaf, true).head();
@@ -234,6 +241,8 @@ public final class TorchScriptSeam implements ModelSeam {
             } finally {
                 restoreParameters(flags);
             }
+        } finally {
+            lock.unlock();
         }
     }
 

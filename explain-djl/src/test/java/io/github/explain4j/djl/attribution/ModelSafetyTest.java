@@ -77,10 +77,14 @@ class ModelSafetyTest {
             methods.get(0).explainTensor(model, x, Target.topPrediction()); // caches: layers, output shape
             GradCam.create().explainTensor(model, x, Target.topPrediction());
             int baseline = m.getManagedArrays().size();
+            // call scopes live under the seam's own manager (not the model's), next to its parameter views
+            int seamBaseline = model.seam().manager().getManagedArrays().size();
             for (int i = 0; i < 200; i++) {
                 methods.get(i % methods.size()).explainTensor(model, x, Target.topPrediction());
             }
             assertEquals(baseline, m.getManagedArrays().size(), "arrays after 200 explanations");
+            assertEquals(seamBaseline, model.seam().manager().getManagedArrays().size(),
+                    "arrays under the seam's manager after 200 explanations");
         }
     }
 

@@ -99,13 +99,14 @@ class ImportedAndSafetyTest {
                 before.add(p.getValue().getArray().toFloatArray());
                 flags.add(p.getValue().getArray().hasGradient());
             }
-            int arrays = m.getManagedArrays().size();
+            int arrays = m.getManagedArrays().size() + model.seam().manager().getManagedArrays().size();
             for (AttributionMethod method : List.of(GuidedBackprop.create(), Deconvnet.create(),
                     GuidedGradCam.create(), Lrp.epsilon(1e-6), Lrp.alphaBeta(1, 0), Lrp.alphaBeta(2, 1))) {
                 List<Attribution> a = method.explainTensor(model, x, Target.topPrediction());
                 assertEquals(2, a.size());
             }
-            assertEquals(arrays, m.getManagedArrays().size(), "no array left behind");
+            assertEquals(arrays, m.getManagedArrays().size() + model.seam().manager().getManagedArrays().size(),
+                    "no array left behind");
             int i = 0;
             for (Pair<String, Parameter> p : net.getParameters()) {
                 assertArrayEquals(before.get(i), p.getValue().getArray().toFloatArray(), p.getKey());
