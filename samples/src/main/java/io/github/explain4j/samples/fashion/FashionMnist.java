@@ -7,11 +7,20 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 
 /**
- * One split of Fashion-MNIST read from the IDX files of the Debian package {@code dataset-fashion-mnist}
- * (gzip-compressed, as in the original distribution): 28×28 grey images as unsigned bytes and their labels 0–9.
+ * One split of Fashion-MNIST read from its gzip-compressed IDX files, as in the original distribution: 28×28 grey
+ * images as unsigned bytes and their labels 0–9.
+ *
+ * <p>The test split is committed under {@value #COMMITTED_DIR} at the repository root ({@link #committedDir()});
+ * both splits come with the Debian package {@code dataset-fashion-mnist} ({@value #DEFAULT_DIR}).
+ * {@link #locate(Split)} picks the directory to read.
  *
  * <p>The IDX format is a big-endian header (a magic number whose third byte is the element type, {@code 0x08}
  * for unsigned bytes, and whose fourth byte is the number of dimensions; then one 32-bit size per dimension)
@@ -19,8 +28,14 @@ import java.util.zip.GZIPInputStream;
  */
 public final class FashionMnist {
 
-    /** Where the Debian package installs the dataset. */
+    /** Where the Debian package installs the dataset (both splits). */
     public static final String DEFAULT_DIR = "/usr/share/datasets/fashion-mnist";
+
+    /** Where the test split is committed, relative to the repository root. */
+    public static final String COMMITTED_DIR = "data/fashion-mnist";
+
+    /** The system property that names the dataset's directory, overriding every other place. */
+    public static final String DIR_PROPERTY = "fashion.mnist.dir";
 
     /** Image side in pixels. */
     public static final int SIDE = 28;
@@ -68,9 +83,85 @@ public final class FashionMnist {
     }
 
     /**
+     * The committed copy of the test split: {@value #COMMITTED_DIR} in the working directory or the nearest of its
+     * parents that holds the test split's two files.
+     *
+     * @return the directory, or empty when the working directory is not inside a clone of the repository
+     */
+    public static Optional<Path> committedDir() {
+        return committedDir(Paths.get("").toAbsolutePath());
+    }
+
+    /** {@link #committedDir()} searched from {@code start} up. */
+    static Optional<Path> committedDir(Path start) {
+        for (Path p = start.toAbsolutePath(); p != null; p = p.getParent()) {
+            Path candidate = p.resolve(COMMITTED_DIR);
+            if (holds(candidate, Split.TEST)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The directory to read a split from. When the system property {@value #DIR_PROPERTY} is set, its directory and
+     * no other; otherwise the first of the committed copy ({@link #committedDir()}, which has the test split only)
+     * and the Debian package's {@value #DEFAULT_DIR} that holds the split's two files.
+     *
+     * @param split which split
+     * @return a directory holding {@link Split#imagesFile()} and {@link Split#labelsFile()}
+     * @throws IOException if no such directory exists; the message names the places looked at and how to provide
+     *     the files
+     */
+    public static Path locate(Split split) throws IOException {
+        return locate(split, System.getProperty(DIR_PROPERTY), Paths.get(""), Paths.get(DEFAULT_DIR));
+    }
+
+    /**
+     * {@link #locate(Split)} with its inputs given: the property's value (null when unset), the directory the
+     * search for the committed copy starts from, and the Debian directory.
+     */
+    static Path locate(Split split, String property, Path start, Path debian) throws IOException {
+        if (property != null) {
+            Path dir = Paths.get(property);
+            if (holds(dir, split)) {
+                return dir;
+            }
+            throw new IOException("-D" + DIR_PROPERTY + "=" + property + " does not hold " + split.imagesFile()
+                    + " and " + split.labelsFile() + " (looked in " + dir.toAbsolutePath() + "); point it at a"
+                    + " directory that does, or unset it to use the committed " + COMMITTED_DIR + " (test split)"
+                    + " or " + DEFAULT_DIR);
+        }
+        List<Path> looked = new ArrayList<>();
+        Optional<Path> committed = committedDir(start);
+        if (committed.isPresent() && holds(committed.get(), split)) {
+            return committed.get();
+        }
+        looked.add(committed.orElse(start.toAbsolutePath().resolve(COMMITTED_DIR)));
+        if (holds(debian, split)) {
+            return debian;
+        }
+        looked.add(debian);
+        String fix = split == Split.TEST
+                ? "run from inside a clone of the repository (the test split is committed under " + COMMITTED_DIR
+                        + "), install it with `apt-get install dataset-fashion-mnist` (Debian, MIT licence), or pass -D"
+                        + DIR_PROPERTY + "=DIR"
+                : "the " + split.name().toLowerCase(Locale.ROOT) + " split is not committed; install it"
+                        + " with `apt-get install dataset-fashion-mnist` (Debian, MIT licence) or pass -D"
+                        + DIR_PROPERTY + "=DIR";
+        throw new IOException("Fashion-MNIST " + split.imagesFile() + " and " + split.labelsFile() + " not found in "
+                + looked + "; " + fix);
+    }
+
+    private static boolean holds(Path dir, Split split) {
+        return Files.isRegularFile(dir.resolve(split.imagesFile()))
+                && Files.isRegularFile(dir.resolve(split.labelsFile()));
+    }
+
+    /**
      * Reads a whole split.
      *
-     * @param dir the directory holding the four {@code .gz} files
+     * @param dir the directory holding the split's two {@code .gz} files
      * @param split which split
      * @return the split
      * @throws IOException if a file is missing or malformed; a missing dataset is reported with the command that
@@ -83,7 +174,7 @@ public final class FashionMnist {
     /**
      * Reads the first {@code limit} examples of a split.
      *
-     * @param dir the directory holding the four {@code .gz} files
+     * @param dir the directory holding the split's two {@code .gz} files
      * @param split which split
      * @param limit how many examples at most
      * @return the split, or its first {@code limit} examples

@@ -16,6 +16,7 @@ import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
+import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,11 +30,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The committed Fashion-MNIST parameters load on both engines, classify the first 2,000 test images of the
- * Debian dataset with at least 88 % accuracy, and give the same logits on PyTorch and MXNet.
+ * The committed Fashion-MNIST parameters load on both engines, classify the first 2,000 test images with at least
+ * 88 % accuracy, and give the same logits on PyTorch and MXNet.
  *
- * <p>Needs the dataset: {@code apt-get install dataset-fashion-mnist}; its absence fails the test. Another
- * directory can be given with {@code -Dfashion.mnist.dir=DIR}.
+ * <p>The test images are the copy committed under {@code data/fashion-mnist/}, found by
+ * {@link FashionMnist#locate(FashionMnist.Split)} (another directory can be given with
+ * {@code -Dfashion.mnist.dir=DIR}; the Debian package's directory is the last resort); their absence fails the test.
  */
 class FashionNetFixtureTest {
 
@@ -49,14 +51,13 @@ class FashionNetFixtureTest {
         modelDir = committedModelDir();
     }
 
-    /** The first {@value #IMAGES} test images; fails, naming the Debian package, if the dataset is absent. */
+    /** The first {@value #IMAGES} test images; fails, naming where it looked and the fix, if they are absent. */
     private static FashionMnist testImages() throws Exception {
-        Path dir = Paths.get(System.getProperty("fashion.mnist.dir", FashionMnist.DEFAULT_DIR));
-        Path images = dir.resolve(FashionMnist.Split.TEST.imagesFile());
-        if (!Files.isRegularFile(images)) {
-            fail("Fashion-MNIST is not installed: " + images + " is missing. Install it with"
-                    + " `apt-get install dataset-fashion-mnist` (Debian, MIT licence), or point"
-                    + " -Dfashion.mnist.dir at a directory holding the four *-ubyte.gz files.");
+        Path dir;
+        try {
+            dir = FashionMnist.locate(FashionMnist.Split.TEST);
+        } catch (IOException e) {
+            return fail(e.getMessage());
         }
         return FashionMnist.load(dir, FashionMnist.Split.TEST, IMAGES);
     }
