@@ -70,6 +70,12 @@ class ImagesReadTest {
     }
 
     @Test
+    void aSubimageGivesItsOwnPixels() {
+        BufferedImage grey = row(BufferedImage.TYPE_BYTE_GRAY, new int[][] {{1}, {64}, {128}, {200}, {2}});
+        assertArrayEquals(over(255, 64, 128, 200), Images.toChw(grey.getSubimage(1, 0, 3, 1), 1, 1, 3), EXACT);
+    }
+
+    @Test
     void sixteenBitGreyIsScaledBy65535() {
         BufferedImage grey = row(BufferedImage.TYPE_USHORT_GRAY, new int[][] {{0}, {1000}, {32768}, {65535}});
         assertArrayEquals(over(65535, 0, 1000, 32768, 65535), Images.toChw(grey, 1, 1, 4), EXACT);
