@@ -5,14 +5,16 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What a model expects as input: image size, channel count and per-channel normalisation
- * {@code (pixel − mean) / std} applied to pixels scaled to {@code [0, 1]}, plus the class labels of its output.
+ * What a model expects as input: image size, channel count, how an image of another size is brought to it
+ * ({@link ResizePolicy}, by default stretched) and per-channel normalisation {@code (pixel − mean) / std} applied to
+ * pixels scaled to {@code [0, 1]}, plus the class labels of its output.
  *
  * <p>Immutable; the withers return new values.
  *
  * <pre>{@code
  * InputSpec.rgb(224, 224).normalized(new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f})
  * InputSpec.grey(64, 64).withLabels(List.of("angry", "disgust", ...))
+ * InputSpec.rgb(224, 224).resize(ResizePolicy.CENTER_CROP)
  * }</pre>
  *
  * @param channels 1 (grey) or 3 (RGB)
@@ -21,8 +23,10 @@ import java.util.Objects;
  * @param mean per-channel mean subtracted after scaling pixels to [0, 1]
  * @param std per-channel standard deviation divided by after subtracting the mean
  * @param labels class labels of the model's output, empty when unknown
+ * @param resize how an image of another size becomes {@code width × height}
  */
-public record InputSpec(int channels, int height, int width, float[] mean, float[] std, List<String> labels) {
+public record InputSpec(int channels, int height, int width, float[] mean, float[] std, List<String> labels,
+        ResizePolicy resize) {
 
     /** Checks and copies the values. */
     public InputSpec {
@@ -37,6 +41,12 @@ public record InputSpec(int channels, int height, int width, float[] mean, float
         mean = checkPerChannel("mean", mean, channels, false);
         std = checkPerChannel("std", std, channels, true);
         labels = List.copyOf(labels);
+        Objects.requireNonNull(resize, "resize policy (use ResizePolicy.STRETCH for the default)");
+    }
+
+    /** A spec that stretches images to its size ({@link ResizePolicy#STRETCH}); checks and copies the values. */
+    public InputSpec(int channels, int height, int width, float[] mean, float[] std, List<String> labels) {
+        this(channels, height, width, mean, std, labels, ResizePolicy.STRETCH);
     }
 
     private static float[] checkPerChannel(String what, float[] values, int channels, boolean positive) {
@@ -66,12 +76,20 @@ public record InputSpec(int channels, int height, int width, float[] mean, float
 
     /** The same spec with per-channel normalisation {@code (pixel − mean) / std}. */
     public InputSpec normalized(float[] newMean, float[] newStd) {
-        return new InputSpec(channels, height, width, newMean, newStd, labels);
+        return new InputSpec(channels, height, width, newMean, newStd, labels, resize);
     }
 
     /** The same spec with class labels for the model's outputs. */
     public InputSpec withLabels(List<String> newLabels) {
-        return new InputSpec(channels, height, width, mean, std, newLabels);
+        return new InputSpec(channels, height, width, mean, std, newLabels, resize);
+    }
+
+    /**
+     * The same spec with another way of bringing images of other sizes to {@code width × height}: stretch (the
+     * default), centre crop or letterbox.
+     */
+    public InputSpec resize(ResizePolicy policy) {
+        return new InputSpec(channels, height, width, mean, std, labels, policy);
     }
 
     @Override
@@ -108,17 +126,19 @@ public record InputSpec(int channels, int height, int width, float[] mean, float
     @Override
     public boolean equals(Object o) {
         return o instanceof InputSpec s && s.channels == channels && s.height == height && s.width == width
-                && Arrays.equals(s.mean, mean) && Arrays.equals(s.std, std) && s.labels.equals(labels);
+                && Arrays.equals(s.mean, mean) && Arrays.equals(s.std, std) && s.labels.equals(labels)
+                && s.resize == resize;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(channels, height, width, Arrays.hashCode(mean), Arrays.hashCode(std), labels);
+        return Objects.hash(channels, height, width, Arrays.hashCode(mean), Arrays.hashCode(std), labels,
+                resize.name());
     }
 
     @Override
     public String toString() {
         return "InputSpec[" + channels + "x" + height + "x" + width + ", mean " + Arrays.toString(mean) + ", std "
-                + Arrays.toString(std) + ", " + labels.size() + " labels]";
+                + Arrays.toString(std) + ", " + labels.size() + " labels, resize " + resize + "]";
     }
 }

@@ -1,0 +1,144 @@
+package io.github.explain4j.api;
+
+/**
+ * Separable resampling of a window of an image, one axis at a time: along an axis that shrinks (or keeps its
+ * size), each output pixel is the mean of its exact source footprint, source pixels cut by the footprint's edges
+ * weighted by the fraction covered (area averaging, a box filter, so fine detail averages out instead of
+ * aliasing); along an axis that grows, bilinear interpolation between pixel centres, clamped at the edges.
+ */
+final class Resampling {
+
+    private Resampling() {}
+
+    /** Weights of one axis: output {@code i} is {@code Σ_k weights[i][k] · source[first[i] + k]}. */
+    record Axis(int[] first, double[][] weights) {
+
+        int size() {
+            return first.length;
+        }
+
+        int lowest() {
+            int lowest = Integer.MAX_VALUE;
+            for (int f : first) {
+                lowest = Math.min(lowest, f);
+            }
+            return lowest;
+        }
+
+        int highest() {
+            int highest = Integer.MIN_VALUE;
+            for (int i = 0; i < first.length; i++) {
+                highest = Math.max(highest, first[i] + weights[i].length - 1);
+            }
+            return highest;
+        }
+    }
+
+    /**
+     * The weights that map the source window {@code [start, start + length)} of an axis of {@code sourceSize} pixels
+     * (pixel {@code j} covers {@code [j, j + 1)}) onto {@code outputSize} pixels.
+     */
+    static Axis axis(int sourceSize, double start, double length, int outputSize) {
+        double step = length / outputSize;
+        int[] first = new int[outputSize];
+        double[][] weights = new double[outputSize][];
+        for (int i = 0; i < outputSize; i++) {
+            if (step >= 1) {
+                area(sourceSize, start + i * length / outputSize, start + (i + 1) * length / outputSize, first,
+                        weights, i);
+            } else {
+                bilinear(sourceSize, start + (i + 0.5) * step - 0.5, first, weights, i);
+            }
+        }
+        return new Axis(first, weights);
+    }
+
+    private static void area(int n, double lo, double hi, int[] first, double[][] weights, int i) {
+        lo = Math.max(lo, 0);
+        hi = Math.min(hi, n);
+        double negligible = 1e-9 * (hi - lo);
+        int j0 = (int) Math.floor(lo);
+        int j1 = Math.min((int) Math.ceil(hi) - 1, n - 1);
+        while (j0 < j1 && Math.min(hi, j0 + 1) - lo <= negligible) {
+            j0++;
+        }
+        while (j1 > j0 && hi - Math.max(lo, j1) <= negligible) {
+            j1--;
+        }
+        double[] w = new double[j1 - j0 + 1];
+        double sum = 0;
+        for (int j = j0; j <= j1; j++) {
+            w[j - j0] = Math.min(hi, j + 1) - Math.max(lo, j);
+            sum += w[j - j0];
+        }
+        for (int k = 0; k < w.length; k++) {
+            w[k] /= sum;
+        }
+        first[i] = j0;
+        weights[i] = w;
+    }
+
+    private static void bilinear(int n, double x, int[] first, double[][] weights, int i) {
+        x = Math.max(0, Math.min(n - 1, x));
+        int j = (int) Math.floor(x);
+        double f = x - j;
+        first[i] = j;
+        weights[i] = j == n - 1 || f == 0 ? new double[] {1} : new double[] {1 - f, f};
+    }
+
+    /**
+     * The pixels resampled along {@code xs} and {@code ys}, as {@code bands × ys.size() × xs.size()} planes, where
+     * {@code bands} is 1 when {@code luminance} (ITU-R 601 luminance of the RGB bands, taken before resampling) or
+     * the grey image's single band, else 3.
+     */
+    static float[] resample(StoredPixels pixels, boolean luminance, Axis xs, Axis ys) {
+        int sourceWidth = pixels.width();
+        int outW = xs.size();
+        int outH = ys.size();
+        int rowLo = ys.lowest();
+        int rows = ys.highest() - rowLo + 1;
+        int bands = luminance ? 1 : pixels.bands();
+        float[] row = new float[pixels.bands() * sourceWidth];
+        double[] horizontal = new double[bands * rows * outW];
+        for (int r = 0; r < rows; r++) {
+            pixels.row(rowLo + r, row);
+            if (luminance) {
+                for (int x = 0; x < sourceWidth; x++) {
+                    row[x] = 0.299f * row[x] + 0.587f * row[sourceWidth + x] + 0.114f * row[2 * sourceWidth + x];
+                }
+            }
+            for (int b = 0; b < bands; b++) {
+                int in = b * sourceWidth;
+                int out = (b * rows + r) * outW;
+                for (int ox = 0; ox < outW; ox++) {
+                    double[] w = xs.weights[ox];
+                    int j = in + xs.first[ox];
+                    double sum = 0;
+                    for (int k = 0; k < w.length; k++) {
+                        sum += w[k] * row[j + k];
+                    }
+                    horizontal[out + ox] = sum;
+                }
+            }
+        }
+        float[] result = new float[bands * outH * outW];
+        double[] acc = new double[outW];
+        for (int b = 0; b < bands; b++) {
+            for (int oy = 0; oy < outH; oy++) {
+                java.util.Arrays.fill(acc, 0);
+                double[] w = ys.weights[oy];
+                for (int k = 0; k < w.length; k++) {
+                    int from = (b * rows + ys.first[oy] - rowLo + k) * outW;
+                    for (int ox = 0; ox < outW; ox++) {
+                        acc[ox] += w[k] * horizontal[from + ox];
+                    }
+                }
+                int to = (b * outH + oy) * outW;
+                for (int ox = 0; ox < outW; ox++) {
+                    result[to + ox] = (float) acc[ox];
+                }
+            }
+        }
+        return result;
+    }
+}
