@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -30,6 +31,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Methods are immutable settings values; each call leaves no native array behind.
  */
 public abstract class AttributionMethod implements Attributor<ExplainableModel, BufferedImage> {
+
+    private static final String NO_MODEL = "model was null; wrap a DJL model with ExplainableModel.of(model, spec)";
 
     /**
      * The method itself: maps for a batch of model inputs {@code (N, C, H, W)}, all native work in {@code scope}.
@@ -59,6 +62,7 @@ public abstract class AttributionMethod implements Attributor<ExplainableModel, 
 
     @Override
     public List<Attribution> explain(ExplainableModel model, List<BufferedImage> images, Target target) {
+        Objects.requireNonNull(model, NO_MODEL);
         model.checkOpen();
         try (NDManager scope = model.seam().manager().newSubManager()) {
             return run(model, scope, model.toInput(scope, images), target);
@@ -72,6 +76,8 @@ public abstract class AttributionMethod implements Attributor<ExplainableModel, 
 
     /** Explains a DJL image. */
     public Attribution explain(ExplainableModel model, Image image, Target target) {
+        Objects.requireNonNull(model, NO_MODEL);
+        Objects.requireNonNull(image, "image was null; pass a DJL image (ImageFactory.getInstance().fromFile(path))");
         model.checkOpen();
         try (NDManager scope = model.seam().manager().newSubManager()) {
             return run(model, scope, model.toInputFromDjl(scope, List.of(image)), target).get(0);
@@ -83,6 +89,7 @@ public abstract class AttributionMethod implements Attributor<ExplainableModel, 
      * is copied, checked and never modified, so one input may be explained from several threads.
      */
     public List<Attribution> explainTensor(ExplainableModel model, NDArray input, Target target) {
+        Objects.requireNonNull(model, NO_MODEL);
         model.checkOpen();
         try (NDManager scope = model.seam().manager().newSubManager()) {
             return run(model, scope, model.copyInput(scope, input), target);
