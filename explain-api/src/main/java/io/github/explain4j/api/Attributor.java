@@ -1,5 +1,6 @@
 package io.github.explain4j.api;
 
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -19,8 +20,8 @@ public interface Attributor<M, I> {
     /** Explains each input of a batch; the result list has one attribution per input, in order. */
     List<Attribution> explain(M model, List<I> inputs, Target target);
 
-    /** Explains one input. */
+    /** Explains one input (a null input reaches the binding, which names it as input 0). */
     default Attribution explain(M model, I input, Target target) {
-        return explain(model, List.of(input), target).get(0);
+        return explain(model, Collections.singletonList(input), target).get(0);
     }
 }

@@ -11,6 +11,7 @@ import io.github.explain4j.api.Images;
 import io.github.explain4j.api.InputSpec;
 import io.github.explain4j.api.LayerInfo;
 import io.github.explain4j.api.ProgressListener;
+import io.github.explain4j.djl.internal.InputChecks;
 import io.github.explain4j.djl.seam.BlockTreeSeam;
 import io.github.explain4j.djl.seam.ModelClosedException;
 import io.github.explain4j.djl.seam.ModelSeam;
@@ -32,6 +33,11 @@ import java.util.function.Function;
  * m.layers().forEach(System.out::println);           // every addressable layer, with output shapes
  * Attribution cam = Explainer.gradCam(m, image);
  * }</pre>
+ *
+ * <p>The factories refuse a spec whose size or channel count differs from the input shape a block tree was
+ * initialised or loaded with; for a model that does not record it (a TorchScript module), the first explanation
+ * names the spec when the engine rejects its input. {@link #withSpec} is not checked, so that a fully
+ * convolutional model can be explained at another size on purpose.
  *
  * <p>Immutable; the withers return new wrappers of the same model. The wrapper never closes the model, never
  * changes its parameters, running statistics or gradient flags, and may be shared between threads (gradient work
@@ -72,6 +78,7 @@ public final class ExplainableModel {
         ModelSeam seam = TorchScriptModels.isTorchScript(block)
                 ? TorchScriptSeam.of(block, manager, manager::isOpen)
                 : new BlockTreeSeam(block, manager, manager::isOpen);
+        InputChecks.specFitsBlock(block, spec, model.getName());
         return new ExplainableModel(seam, spec, model.getName(), ProgressListener.NONE);
     }
 
@@ -79,6 +86,7 @@ public final class ExplainableModel {
     public static ExplainableModel of(Block block, NDManager manager, InputSpec spec) {
         Objects.requireNonNull(block, "block");
         Objects.requireNonNull(manager, "manager");
+        InputChecks.specFitsBlock(block, spec, block.getClass().getSimpleName());
         return new ExplainableModel(new BlockTreeSeam(block, manager, manager::isOpen), spec,
                 block.getClass().getSimpleName(), ProgressListener.NONE);
     }
@@ -240,9 +248,14 @@ public final class ExplainableModel {
 
     /** Pixels of DJL images, resized and normalised, as a batch {@code (N, C, H, W)} in {@code scope}. */
     public NDArray toInputFromDjl(NDManager scope, List<Image> images) {
+        Objects.requireNonNull(images, "images was null; pass a list of DJL images");
         List<BufferedImage> list = new ArrayList<>(images.size());
         for (Image image : images) {
-            Object wrapped = Objects.requireNonNull(image, "image").getWrappedImage();
+            if (image == null) {
+                throw new NullPointerException("image " + list.size() + " was null; pass DJL images"
+                        + " (ImageFactory.getInstance().fromFile(path) reads a file)");
+            }
+            Object wrapped = image.getWrappedImage();
             if (!(wrapped instanceof BufferedImage)) {
                 throw new IllegalArgumentException("DJL image of type " + wrapped.getClass().getName()
                         + " is not supported; use the default BufferedImageFactory");
@@ -252,18 +265,33 @@ public final class ExplainableModel {
         return toInput(scope, list);
     }
 
-    /** Pixels of images, resized to the input size and normalised, as a batch {@code (N, C, H, W)}. */
+    /**
+     * Pixels of images, resized to the input size and normalised, as a batch {@code (N, C, H, W)}. The first call
+     * runs the model once on an input of the spec's shape, so that a model that does not record its input shape
+     * and rejects the spec's fails with a message naming the spec.
+     *
+     * @throws NullPointerException naming a null image by its index
+     * @throws IllegalArgumentException when the list is empty or the model rejects the spec's shape
+     */
     public NDArray toInput(NDManager scope, List<BufferedImage> images) {
+        Objects.requireNonNull(images, "images was null; pass a list of images");
         if (images.isEmpty()) {
             throw new IllegalArgumentException("no images were given; expected at least one");
         }
+        for (int n = 0; n < images.size(); n++) {
+            if (images.get(n) == null) {
+                throw new NullPointerException("image " + n + " was null; pass decoded images (Images.read(path)"
+                        + " reads a file)");
+            }
+        }
+        InputChecks.firstPass(this::outputShape, spec, name);
         int c = spec.channels();
         int h = spec.height();
         int w = spec.width();
         int plane = h * w;
         float[] batch = new float[images.size() * c * plane];
         for (int n = 0; n < images.size(); n++) {
-            float[] chw = Images.toChw(Objects.requireNonNull(images.get(n), "image " + n), c, h, w, spec.resize());
+            float[] chw = Images.toChw(images.get(n), c, h, w, spec.resize());
             for (int ch = 0; ch < c; ch++) {
                 for (int i = 0; i < plane; i++) {
                     batch[(n * c + ch) * plane + i] = spec.normalize(ch, chw[ch * plane + i]);
@@ -292,27 +320,28 @@ public final class ExplainableModel {
 
     /**
      * A checked copy of a model input in {@code scope}, in the model's data type: shape {@code (N, C, H, W)} of
-     * this spec, the model's engine, finite floating-point values. The input itself is only read.
+     * this spec with N ≥ 1, the model's engine, finite floating-point values within reach of normalised pixels.
+     * The input itself is only read.
      *
-     * @throws IllegalArgumentException naming the value and what is expected
+     * <p>Per channel, pixels in [0, 1] normalise to {@code [(0 − mean)/std, (1 − mean)/std]}; values more than ten
+     * widths of that range outside it are refused (for {@code InputSpec.rgb} without normalisation, values outside
+     * [−10, 11]): they are almost always pixels in 0–255 that were not divided by 255. Noisy or slightly
+     * out-of-range inputs pass. A model that takes 0–255 values is described with
+     * {@code InputSpec.normalized(mean 0, std 1/255)}.
+     *
+     * @throws NullPointerException if the input is null
+     * @throws IllegalArgumentException naming the value and what is expected (for a channels-last tensor, the
+     *     transpose that fixes it)
      */
     public NDArray copyInput(NDManager scope, NDArray input) {
-        Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(input, "input was null; pass a normalised batch (N, C, H, W), or images");
         String inputEngine = input.getManager().getEngine().getEngineName();
         if (!inputEngine.equals(engine())) {
             throw new IllegalArgumentException("input array lives on engine " + inputEngine + " but model '" + name
                     + "' runs on " + engine() + "; create the input with an NDManager of " + engine());
         }
         Shape s = input.getShape();
-        if (s.dimension() != 4 || s.get(0) < 1 || s.get(1) != spec.channels() || s.get(2) != spec.height()
-                || s.get(3) != spec.width()) {
-            String what = s.dimension() == 4 && s.get(1) != spec.channels()
-                    ? "has " + s.get(1) + " channels but the model takes " + spec.channels()
-                    : "has shape " + s;
-            throw new IllegalArgumentException("input " + what + "; expected (N, " + spec.channels() + ", "
-                    + spec.height() + ", " + spec.width() + ") — pass images to have them resized, or describe the"
-                    + " model's input with another InputSpec");
-        }
+        InputChecks.tensorShape(s, spec);
         double[] values;
         if (input.getDataType() == DataType.FLOAT64) {
             values = input.toDoubleArray();
@@ -332,6 +361,8 @@ public final class ExplainableModel {
                         + "; expected finite values (check the image decoding and normalisation)");
             }
         }
+        InputChecks.normalisedRange(values, spec);
+        InputChecks.firstPass(this::outputShape, spec, name);
         NDArray copy = scope.create(values, s);
         return seam.dataType() == DataType.FLOAT64 ? copy : copy.toType(seam.dataType(), false);
     }

@@ -11,6 +11,7 @@ import io.github.explain4j.djl.attribution.SmoothGrad;
 import io.github.explain4j.djl.cam.GradCam;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
+import java.util.Objects;
 
 /**
  * One-line explanations of the model's top prediction with each method's defaults.
@@ -57,6 +58,7 @@ public final class Explainer {
     /** Any method and target. */
     public static Attribution explain(ExplainableModel model, BufferedImage image, AttributionMethod method,
             Target target) {
+        Objects.requireNonNull(method, "method was null; pass a method such as GradCam.create()");
         return method.explain(model, image, target);
     }
 }

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalLong;
 
 /**
@@ -28,6 +29,8 @@ import java.util.OptionalLong;
  * <p>Methods are immutable settings values; each call leaves no native array behind.
  */
 public abstract class AttributionMethod implements Attributor<ExplainableModel, BufferedImage> {
+
+    private static final String NO_MODEL = "model was null; wrap a DJL model with ExplainableModel.of(model, spec)";
 
     /**
      * The method itself: maps for a batch of model inputs {@code (N, C, H, W)}, all native work in {@code scope}.
@@ -57,6 +60,7 @@ public abstract class AttributionMethod implements Attributor<ExplainableModel, 
 
     @Override
     public List<Attribution> explain(ExplainableModel model, List<BufferedImage> images, Target target) {
+        Objects.requireNonNull(model, NO_MODEL);
         return model.call(scope -> run(model, scope, model.toInput(scope, images), target));
     }
 
@@ -67,6 +71,8 @@ public abstract class AttributionMethod implements Attributor<ExplainableModel, 
 
     /** Explains a DJL image. */
     public Attribution explain(ExplainableModel model, Image image, Target target) {
+        Objects.requireNonNull(model, NO_MODEL);
+        Objects.requireNonNull(image, "image was null; pass a DJL image (ImageFactory.getInstance().fromFile(path))");
         return model.call(scope -> run(model, scope, model.toInputFromDjl(scope, List.of(image)), target).get(0));
     }
 
@@ -75,6 +81,7 @@ public abstract class AttributionMethod implements Attributor<ExplainableModel, 
      * is copied, checked and never modified, so one input may be explained from several threads.
      */
     public List<Attribution> explainTensor(ExplainableModel model, NDArray input, Target target) {
+        Objects.requireNonNull(model, NO_MODEL);
         return model.call(scope -> run(model, scope, model.copyInput(scope, input), target));
     }
 

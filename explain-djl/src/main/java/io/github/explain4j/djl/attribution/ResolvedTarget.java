@@ -190,8 +190,36 @@ public final class ResolvedTarget {
         return target.describe();
     }
 
-    /** The score function: the class's output (one-hot dot product), the custom function, or the top output. */
+    /**
+     * The score function: the class's output (one-hot dot product), the custom function, or the top output. Every
+     * method's scores come through it, so it is where a score that is not a finite number is refused: a map of it
+     * would be meaningless.
+     *
+     * <p>The function throws {@link IllegalArgumentException} naming the target, the input and the value when a
+     * score is NaN or infinite.
+     */
     public ScoreFunction scoreFunction() {
+        ScoreFunction raw = rawScoreFunction();
+        return output -> finite(raw.scores(output));
+    }
+
+    /** Refuses scores that are not finite numbers, naming the target and the first such input. */
+    private NDArray finite(NDArray scores) {
+        double[] v = scores.stopGradient().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).toDoubleArray();
+        for (int i = 0; i < v.length; i++) {
+            if (!Double.isFinite(v[i])) {
+                String why = target instanceof CustomTarget
+                        ? "its function must give a finite score for every input: look for 0/0, the log or square"
+                                + " root of values ≤ 0, or a division by something that can be 0"
+                        : "the model's output is not finite: check its parameters and the input's normalisation";
+                throw new IllegalArgumentException("target '" + target.describe() + "' cannot be explained: its"
+                        + " score was " + v[i] + " (input " + i + " of a pass of " + v.length + "); " + why);
+            }
+        }
+        return scores;
+    }
+
+    private ScoreFunction rawScoreFunction() {
         if (custom != null) {
             return output -> {
                 NDArray s = custom.scores(output);

@@ -21,6 +21,11 @@ import java.util.Map;
  * Occlusion.create().featureMap("stage3", 12)
  * }</pre>
  *
+ * <p>Settings that cannot give a map are refused when the input's size is known: a window as large as the image
+ * (one patch hides everything, a constant map) and a stride larger than the window (the pixels between patches are
+ * never covered). With a stride up to the window every pixel is covered: the last patch of a row or column is
+ * placed flush with the edge.
+ *
  * <p>M. D. Zeiler, R. Fergus, "Visualizing and Understanding Convolutional Networks", ECCV 2014, arXiv:1311.2901.
  */
 public final class Occlusion extends PerturbationMethod {
@@ -51,7 +56,7 @@ public final class Occlusion extends PerturbationMethod {
         return new Occlusion(positive("window", pixels), stride, fill, batchSize, layer, channel);
     }
 
-    /** The step between patches in pixels. */
+    /** The step between patches in pixels; at most the window, so that every pixel is covered. */
     public Occlusion stride(int pixels) {
         return new Occlusion(window, positive("stride", pixels), fill, batchSize, layer, channel);
     }
@@ -108,6 +113,7 @@ public final class Occlusion extends PerturbationMethod {
         int h = model.spec().height();
         int w = model.spec().width();
         int plane = h * w;
+        checkCovers(h, w);
         float[][] px = pixels(model.spec(), input);
         int[] ys = starts(h);
         int[] xs = starts(w);
@@ -149,6 +155,43 @@ public final class Occlusion extends PerturbationMethod {
         }
         int[] classes = t.classesOrNone(px.length);
         return MethodOutput.of(maps, 1, h, w, classes);
+    }
+
+    /**
+     * Refuses a window that hides the whole {@code h×w} image and a stride that leaves pixels uncovered, naming the
+     * share of pixels no patch would reach.
+     */
+    private void checkCovers(int h, int w) {
+        if (window > h || window > w || (window == h && window == w)) {
+            throw new IllegalArgumentException("Occlusion window " + window + " is " + (window > h || window > w
+                    ? "larger than" : "as large as") + " the " + h + "×" + w + " input: one patch hides the whole"
+                    + " image and the map is constant; use window(n) with n < " + Math.min(h, w) + ", e.g. window("
+                    + Math.max(1, Math.min(h, w) / 8) + ")");
+        }
+        if (stride > window) {
+            double covered = (double) coveredCount(h) * coveredCount(w) / ((double) h * w);
+            String gap = window == stride - 1 ? String.valueOf(window) : window + "–" + (stride - 1);
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "Occlusion stride %d is larger"
+                    + " than its window %d: %.1f %% of the %d×%d pixels (rows and columns %s of every %d) are never"
+                    + " covered by a patch and would be reported as 0; use a stride no larger than the window, e.g."
+                    + " stride(%d), or window(%d)", stride, window, 100 * (1 - covered), h, w, gap, stride, window,
+                    stride));
+        }
+    }
+
+    /** How many of {@code size} rows (or columns) some patch covers. */
+    private int coveredCount(int size) {
+        boolean[] hit = new boolean[size];
+        for (int start : starts(size)) {
+            for (int i = start; i < Math.min(size, start + window); i++) {
+                hit[i] = true;
+            }
+        }
+        int n = 0;
+        for (boolean b : hit) {
+            n += b ? 1 : 0;
+        }
+        return n;
     }
 
     /** Patch origins along an axis, the last one flush with the edge so every pixel is covered. */

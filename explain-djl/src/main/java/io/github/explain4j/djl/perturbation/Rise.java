@@ -47,7 +47,7 @@ public final class Rise extends PerturbationMethod {
         return new Rise(positive("masks", n), cells, keep, seed, batchSize);
     }
 
-    /** The grid size {@code s} of a mask (cells per side). */
+    /** The grid size {@code s} of a mask (cells per side); at most the image's height and width. */
     public Rise cells(int s) {
         return new Rise(masks, positive("cells", s), keep, seed, batchSize);
     }
@@ -80,8 +80,17 @@ public final class Rise extends PerturbationMethod {
         return "RISE";
     }
 
-    /** Mask {@code index} of {@code height×width} for this method's seed: values in [0, 1]. */
+    /**
+     * Mask {@code index} of {@code height×width} for this method's seed: values in [0, 1].
+     *
+     * @throws IllegalArgumentException if the grid has more cells per side than the image has pixels
+     */
     public float[] mask(int index, int height, int width) {
+        if (cells > height || cells > width) {
+            throw new IllegalArgumentException("RISE grid of " + cells + "×" + cells + " cells is finer than the "
+                    + height + "×" + width + " input (a cell must cover at least one pixel, else the masks are"
+                    + " noise); use cells(n) with n ≤ " + Math.min(height, width) + " — the paper uses 7 or 8");
+        }
         SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + index);
         float[] grid = new float[cells * cells];
         for (int i = 0; i < grid.length; i++) {
