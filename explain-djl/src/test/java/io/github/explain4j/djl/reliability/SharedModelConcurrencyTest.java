@@ -41,9 +41,9 @@ class SharedModelConcurrencyTest {
         return List.of(
                 Saliency.create(),
                 GradCam.at("stage3"),
-                SmoothGrad.of(Saliency.create()).samples(3).noise(0.1).seed(5),
-                Occlusion.create().window(16).stride(16),
-                IntegratedGradients.create().steps(6));
+                SmoothGrad.of(Saliency.create()).samples(2).noise(0.1).seed(5),
+                Occlusion.create().window(32).stride(32),
+                IntegratedGradients.create().steps(4));
     }
 
     @ParameterizedTest
