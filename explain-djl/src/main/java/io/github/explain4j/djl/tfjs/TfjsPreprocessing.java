@@ -80,7 +80,9 @@ public final class TfjsPreprocessing {
         }
         int w = image.getWidth();
         int h = image.getHeight();
-        int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
+        // pixel values as stored (getRGB would pass grey images through a colour-space curve)
+        float[] chw = io.github.explain4j.api.Images.toChw(image, 3, h, w);
+        int plane = h * w;
         float[][] out = new float[3][outH * outW];
         for (int y = 0; y < outH; y++) {
             double sy = box.y + (outH > 1 ? y * (box.height - 1.0) / (outH - 1) : (box.height - 1) / 2.0);
@@ -93,18 +95,14 @@ public final class TfjsPreprocessing {
                 int x1 = Math.min(x0 + 1, w - 1);
                 double fx = sx - x0;
                 for (int c = 0; c < 3; c++) {
-                    int shift = 16 - 8 * c;
-                    double top = lerp(channel(argb[y0 * w + x0], shift), channel(argb[y0 * w + x1], shift), fx);
-                    double bottom = lerp(channel(argb[y1 * w + x0], shift), channel(argb[y1 * w + x1], shift), fx);
-                    out[c][y * outW + x] = (float) (lerp(top, bottom, fy) / 255.0);
+                    int o = c * plane;
+                    double top = lerp(chw[o + y0 * w + x0], chw[o + y0 * w + x1], fx);
+                    double bottom = lerp(chw[o + y1 * w + x0], chw[o + y1 * w + x1], fx);
+                    out[c][y * outW + x] = (float) lerp(top, bottom, fy);
                 }
             }
         }
         return out;
-    }
-
-    private static int channel(int argb, int shift) {
-        return (argb >> shift) & 0xff;
     }
 
     private static double lerp(double a, double b, double t) {
