@@ -80,9 +80,7 @@ public final class TfjsPreprocessing {
         }
         int w = image.getWidth();
         int h = image.getHeight();
-        // pixel values as stored (getRGB would pass grey images through a colour-space curve)
-        float[] chw = io.github.explain4j.api.Images.toChw(image, 3, h, w);
-        int plane = h * w;
+        int[] argb = storedRgb(image);
         float[][] out = new float[3][outH * outW];
         for (int y = 0; y < outH; y++) {
             double sy = box.y + (outH > 1 ? y * (box.height - 1.0) / (outH - 1) : (box.height - 1) / 2.0);
@@ -95,14 +93,43 @@ public final class TfjsPreprocessing {
                 int x1 = Math.min(x0 + 1, w - 1);
                 double fx = sx - x0;
                 for (int c = 0; c < 3; c++) {
-                    int o = c * plane;
-                    double top = lerp(chw[o + y0 * w + x0], chw[o + y0 * w + x1], fx);
-                    double bottom = lerp(chw[o + y1 * w + x0], chw[o + y1 * w + x1], fx);
-                    out[c][y * outW + x] = (float) lerp(top, bottom, fy);
+                    int shift = 16 - 8 * c;
+                    double top = lerp(channel(argb[y0 * w + x0], shift), channel(argb[y0 * w + x1], shift), fx);
+                    double bottom = lerp(channel(argb[y1 * w + x0], shift), channel(argb[y1 * w + x1], shift), fx);
+                    out[c][y * outW + x] = (float) (lerp(top, bottom, fy) / 255.0);
                 }
             }
         }
         return out;
+    }
+
+    /**
+     * 8-bit RGB values as stored, packed as {@code 0xRRGGBB}. {@code getRGB} gives them for sRGB colour images
+     * but passes grey ones through a colour-space curve (stored 64 becomes 137), so those are read from the
+     * raster as stored (see {@link io.github.explain4j.api.Images#toChw}) and rounded to 8 bits.
+     */
+    private static int[] storedRgb(BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        int type = image.getType();
+        if (type == BufferedImage.TYPE_INT_RGB || type == BufferedImage.TYPE_INT_ARGB
+                || type == BufferedImage.TYPE_3BYTE_BGR || type == BufferedImage.TYPE_4BYTE_ABGR) {
+            return image.getRGB(0, 0, w, h, null, 0, w);
+        }
+        float[] chw = io.github.explain4j.api.Images.toChw(image, 3, h, w);
+        int plane = h * w;
+        int[] argb = new int[plane];
+        for (int i = 0; i < plane; i++) {
+            int r = Math.round(chw[i] * 255f);
+            int g = Math.round(chw[plane + i] * 255f);
+            int b = Math.round(chw[2 * plane + i] * 255f);
+            argb[i] = (r << 16) | (g << 8) | b;
+        }
+        return argb;
+    }
+
+    private static int channel(int argb, int shift) {
+        return (argb >> shift) & 0xff;
     }
 
     private static double lerp(double a, double b, double t) {

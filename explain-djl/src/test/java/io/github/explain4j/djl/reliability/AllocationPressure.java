@@ -45,15 +45,6 @@ final class AllocationPressure implements AutoCloseable {
         }
     }
 
-    /** The largest absolute value of a map (NaN if it holds one). */
-    static double peak(io.github.explain4j.api.Attribution a) {
-        double m = 0;
-        for (float v : a.values()) {
-            m = Float.isNaN(v) ? Double.NaN : Math.max(m, Math.abs(v));
-        }
-        return m;
-    }
-
     @Override
     public void close() throws InterruptedException {
         stop = true;

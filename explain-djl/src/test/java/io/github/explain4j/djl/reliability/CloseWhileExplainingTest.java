@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Model;
 import io.github.explain4j.api.Attribution;
 import io.github.explain4j.api.Target;
-import io.github.explain4j.data.SyntheticShapes;
 import io.github.explain4j.djl.ExplainableModel;
 import io.github.explain4j.djl.attribution.AttributionMethod;
 import io.github.explain4j.djl.attribution.Saliency;
@@ -31,8 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class CloseWhileExplainingTest {
 
-    private static final BufferedImage IMAGE =
-            SyntheticShapes.create(64).samples(SyntheticShapes.TEST_SEED, 950, 1).get(0).image();
+    private static final BufferedImage IMAGE = ReliabilityFixtures.heldOutShapes(950, 1).get(0);
 
     private static List<AttributionMethod> slowMethods() {
         return List.of(Occlusion.create().window(8).stride(2), SmoothGrad.of(Saliency.create()).samples(48).seed(1));

@@ -17,7 +17,6 @@ import ai.djl.nn.SequentialBlock;
 import io.github.explain4j.api.Attribution;
 import io.github.explain4j.api.InputSpec;
 import io.github.explain4j.api.Target;
-import io.github.explain4j.data.SyntheticShapes;
 import io.github.explain4j.djl.CustomTarget;
 import io.github.explain4j.djl.ExplainableModel;
 import io.github.explain4j.djl.attribution.Saliency;
@@ -25,7 +24,6 @@ import io.github.explain4j.djl.fixtures.TestNets;
 import io.github.explain4j.djl.internal.OperandPins;
 import io.github.explain4j.djl.zoo.ShapesNet;
 import java.awt.image.BufferedImage;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -113,28 +111,46 @@ class NumberOperandGradientsTest {
     void smoothShapesNetSaliencyIsReproducibleUnderAllocation(String engine) throws Exception {
         try (Model model = ShapesNet.loadSmooth(engine)) {
             ExplainableModel m = ShapesNet.explainable(model);
-            List<BufferedImage> images = new ArrayList<>();
-            SyntheticShapes.create(64).samples(SyntheticShapes.TEST_SEED, 700, 8).forEach(s -> images.add(s.image()));
+            List<BufferedImage> images = ReliabilityFixtures.heldOutShapes(700, 8);
             Saliency saliency = Saliency.create();
             List<Attribution> reference = saliency.explain(m, images, Target.classIndex(0));
             int wrong = 0;
+            double largest = 0;
             try (AllocationPressure pressure = AllocationPressure.start()) {
                 for (int pass = 0; pass < PASSES / 2; pass++) {
                     List<Attribution> maps = saliency.explain(m, images, Target.classIndex(0));
-                    boolean same = true;
+                    double off = 0;
                     for (int n = 0; n < images.size(); n++) {
-                        same &= java.util.Arrays.equals(reference.get(n).values(), maps.get(n).values());
+                        off = Math.max(off, relativeDistance(maps.get(n), reference.get(n)));
                     }
-                    wrong += same ? 0 : 1;
+                    // MXNet's MKL kernels may round differently from run to run (about 1e-7 of the map); a garbage
+                    // gradient is off by far more than 1e-4 of the map's peak
+                    wrong += off > 1e-4 ? 1 : 0;
+                    largest = Math.max(largest, off);
                 }
             }
+            System.out.println(engine + ": smooth ShapesNet Saliency under allocation, largest distance from the"
+                    + " first map " + largest + " of its peak");
             assertEquals(0, wrong, engine + ": " + wrong + " of " + PASSES / 2 + " Saliency passes differ from the"
-                    + " first (smooth ShapesNet, batch 8)");
+                    + " first (smooth ShapesNet, batch 8) by more than 1e-4 of the map's peak (largest " + largest
+                    + ")");
             for (Attribution a : reference) {
-                double peak = AllocationPressure.peak(a);
+                double peak = ReliabilityFixtures.peak(a);
                 assertTrue(peak > 0 && Double.isFinite(peak), "reference saliency is a real map: " + peak);
             }
         }
+    }
+
+    /** The largest absolute difference between two maps, over the reference's peak (infinite for NaN). */
+    private static double relativeDistance(Attribution a, Attribution reference) {
+        float[] x = a.values();
+        float[] r = reference.values();
+        double d = 0;
+        for (int i = 0; i < r.length; i++) {
+            double e = Math.abs(x[i] - r[i]);
+            d = Double.isNaN(e) ? Double.POSITIVE_INFINITY : Math.max(d, e);
+        }
+        return d / ReliabilityFixtures.peak(reference);
     }
 
     /** The mechanism itself: a pinned scope keeps the buffer of a closed array; a plain sub-manager does not. */

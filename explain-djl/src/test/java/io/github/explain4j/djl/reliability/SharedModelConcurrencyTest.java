@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Model;
 import io.github.explain4j.api.Attribution;
 import io.github.explain4j.api.Target;
-import io.github.explain4j.data.SyntheticShapes;
 import io.github.explain4j.djl.ExplainableModel;
 import io.github.explain4j.djl.attribution.AttributionMethod;
 import io.github.explain4j.djl.attribution.IntegratedGradients;
@@ -51,8 +50,7 @@ class SharedModelConcurrencyTest {
     void eightThreadsGetTheSingleThreadedMaps(String engine) throws Exception {
         try (Model model = ShapesNet.load(engine)) {
             ExplainableModel m = ShapesNet.explainable(model);
-            List<BufferedImage> images = new ArrayList<>();
-            SyntheticShapes.create(64).samples(SyntheticShapes.TEST_SEED, 900, 6).forEach(s -> images.add(s.image()));
+            List<BufferedImage> images = ReliabilityFixtures.heldOutShapes(900, 6);
             List<AttributionMethod> methods = methods();
             int combos = methods.size() * images.size();
             Attribution[] reference = new Attribution[combos];
@@ -93,7 +91,7 @@ class SharedModelConcurrencyTest {
             assertEquals(0, wrong.get(), engine + ": " + wrong.get() + " of " + CALLS + " concurrent calls differ from"
                     + " the single-threaded maps, e.g. " + examples);
             for (Attribution r : reference) {
-                double peak = AllocationPressure.peak(r);
+                double peak = ReliabilityFixtures.peak(r);
                 assertTrue(Double.isFinite(peak) && peak > 0, "reference " + r.provenance().method() + ": " + peak);
             }
         }
