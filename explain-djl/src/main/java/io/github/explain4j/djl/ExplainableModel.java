@@ -1,5 +1,6 @@
 package io.github.explain4j.djl;
 
+import io.github.explain4j.djl.internal.HeapArrays;
 import ai.djl.Model;
 import ai.djl.modality.cv.Image;
 import ai.djl.ndarray.NDArray;
@@ -298,7 +299,7 @@ public final class ExplainableModel {
                 }
             }
         }
-        return scope.create(batch, inputShape(images.size())).toType(seam.dataType(), false);
+        return HeapArrays.create(scope, batch, inputShape(images.size())).toType(seam.dataType(), false);
     }
 
     /** A pixel-space {@code C×H×W} array (values in [0, 1]) normalised into a model input {@code (1, C, H, W)}. */
@@ -315,7 +316,7 @@ public final class ExplainableModel {
                 out[ch * plane + i] = spec.normalize(ch, chw[ch * plane + i]);
             }
         }
-        return scope.create(out, inputShape(1)).toType(seam.dataType(), false);
+        return HeapArrays.create(scope, out, inputShape(1)).toType(seam.dataType(), false);
     }
 
     /**
@@ -363,7 +364,7 @@ public final class ExplainableModel {
         }
         InputChecks.normalisedRange(values, spec);
         InputChecks.firstPass(this::outputShape, spec, name);
-        NDArray copy = scope.create(values, s);
+        NDArray copy = HeapArrays.create(scope, values, s);
         return seam.dataType() == DataType.FLOAT64 ? copy : copy.toType(seam.dataType(), false);
     }
 

@@ -1,5 +1,6 @@
 package io.github.explain4j.djl.attribution;
 
+import io.github.explain4j.djl.internal.HeapArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -216,7 +217,7 @@ public final class IntegratedGradients extends AttributionMethod {
                     }
                 }
                 try (NDManager chunk = scope.newSubManager()) {
-                    NDArray batch = chunk.create(points, new Shape(prepend(b, one))).toType(type, false);
+                    NDArray batch = HeapArrays.create(chunk, points, new Shape(prepend(b, one))).toType(type, false);
                     GradientResult g = gradients(model, chunk, batch, null, target.repeatEach(b).scoreFunction());
                     float[][] grads = rows(g.inputGradient());
                     float[] scores = g.scores().toType(DataType.FLOAT32, false).toFloatArray();
@@ -461,7 +462,7 @@ public final class IntegratedGradients extends AttributionMethod {
         for (int i = 0; i < rows.length; i++) {
             System.arraycopy(rows[i], 0, all, i * per, per);
         }
-        return scope.create(all, new Shape(prepend(rows.length, one)));
+        return HeapArrays.create(scope, all, new Shape(prepend(rows.length, one)));
     }
 
     private static long[] prepend(long first, Shape rest) {

@@ -1,5 +1,6 @@
 package io.github.explain4j.djl.attribution;
 
+import io.github.explain4j.djl.internal.HeapArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -80,7 +81,7 @@ public final class ResolvedTarget {
                     hot[i * k + c] = 1f;
                 }
             }
-            NDArray mask = output.getManager().create(hot, output.getShape()).toType(output.getDataType(), false);
+            NDArray mask = HeapArrays.create(output.getManager(), hot, output.getShape()).toType(output.getDataType(), false);
             return output.mul(mask).sum(new int[] {1});
         };
     }
@@ -107,7 +108,7 @@ public final class ResolvedTarget {
                     }
                 }
             }
-            NDArray mask = output.getManager().create(m, output.getShape()).toType(output.getDataType(), false);
+            NDArray mask = HeapArrays.create(output.getManager(), m, output.getShape()).toType(output.getDataType(), false);
             return output.mul(mask).reshape(n, -1).sum(new int[] {1});
         };
     }
@@ -251,7 +252,7 @@ public final class ResolvedTarget {
         for (int i = 0; i < n; i++) {
             hot[(int) (i * k + cls[i])] = 1f;
         }
-        return output.getManager().create(hot, new Shape(n, k)).toType(output.getDataType(), false);
+        return HeapArrays.create(output.getManager(), hot, new Shape(n, k)).toType(output.getDataType(), false);
     }
 
     /** The index of the largest output of each row of {@code (N, K)} outputs. */

@@ -1,5 +1,6 @@
 package io.github.explain4j.djl.attribution;
 
+import io.github.explain4j.djl.internal.HeapArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.github.explain4j.api.Attribution;
@@ -130,7 +131,7 @@ public final class SmoothGrad extends AttributionMethod {
                 }
                 batchShape[0] = b;
                 try (NDManager chunk = scope.newSubManager()) {
-                    NDArray batch = chunk.create(noisy, new ai.djl.ndarray.types.Shape(batchShape))
+                    NDArray batch = HeapArrays.create(chunk, noisy, new ai.djl.ndarray.types.Shape(batchShape))
                             .toType(input.getDataType(), false);
                     last = inner.attribute(model, chunk, batch, one.repeatEach(b));
                 }

@@ -1,5 +1,6 @@
 package io.github.explain4j.djl.cam;
 
+import io.github.explain4j.djl.internal.HeapArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -92,7 +93,7 @@ public final class ScoreCam extends CamMethod<ScoreCam> {
                     }
                 }
                 try (NDManager chunk = scope.newSubManager()) {
-                    NDArray in = chunk.create(masked, new Shape(b, channels, outH, outW))
+                    NDArray in = HeapArrays.create(chunk, masked, new Shape(b, channels, outH, outW))
                             .toType(input.getDataType(), false);
                     NDArray out = model.seam().forward(chunk, in);
                     float[] y = one.repeatEach(b).scoreFunction().scores(out).toType(DataType.FLOAT32, false)

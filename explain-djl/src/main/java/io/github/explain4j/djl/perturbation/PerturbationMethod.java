@@ -1,5 +1,6 @@
 package io.github.explain4j.djl.perturbation;
 
+import io.github.explain4j.djl.internal.HeapArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -55,7 +56,7 @@ public abstract class PerturbationMethod extends AttributionMethod {
                 }
             }
             try (NDManager chunk = scope.newSubManager()) {
-                NDArray in = chunk.create(batch, model.inputShape(b)).toType(model.seam().dataType(), false);
+                NDArray in = HeapArrays.create(chunk, batch, model.inputShape(b)).toType(model.seam().dataType(), false);
                 NDArray y = one.repeatEach(b).scoreFunction().scores(model.seam().forward(chunk, in));
                 System.arraycopy(y.toType(DataType.FLOAT32, false).toFloatArray(), 0, out, start, b);
             }
