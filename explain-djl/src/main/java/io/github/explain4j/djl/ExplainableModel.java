@@ -1,6 +1,5 @@
 package io.github.explain4j.djl;
 
-import io.github.explain4j.djl.internal.HeapArrays;
 import ai.djl.Model;
 import ai.djl.modality.cv.Image;
 import ai.djl.ndarray.NDArray;
@@ -12,6 +11,7 @@ import io.github.explain4j.api.Images;
 import io.github.explain4j.api.InputSpec;
 import io.github.explain4j.api.LayerInfo;
 import io.github.explain4j.api.ProgressListener;
+import io.github.explain4j.djl.internal.HeapArrays;
 import io.github.explain4j.djl.internal.InputChecks;
 import io.github.explain4j.djl.seam.BlockTreeSeam;
 import io.github.explain4j.djl.seam.ModelClosedException;

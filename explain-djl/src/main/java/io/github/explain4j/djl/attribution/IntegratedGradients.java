@@ -1,6 +1,5 @@
 package io.github.explain4j.djl.attribution;
 
-import io.github.explain4j.djl.internal.HeapArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -10,6 +9,7 @@ import io.github.explain4j.api.Baseline;
 import io.github.explain4j.api.InputSpec;
 import io.github.explain4j.djl.ExplainableModel;
 import io.github.explain4j.djl.internal.Blur;
+import io.github.explain4j.djl.internal.HeapArrays;
 import io.github.explain4j.djl.seam.GradientResult;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,12 +1,12 @@
 package io.github.explain4j.djl.attribution;
 
-import io.github.explain4j.djl.internal.HeapArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.explain4j.api.Target;
 import io.github.explain4j.djl.CustomTarget;
 import io.github.explain4j.djl.ExplainableModel;
+import io.github.explain4j.djl.internal.HeapArrays;
 import io.github.explain4j.djl.seam.ScoreFunction;
 import java.util.Arrays;
 
@@ -81,7 +81,8 @@ public final class ResolvedTarget {
                     hot[i * k + c] = 1f;
                 }
             }
-            NDArray mask = HeapArrays.create(output.getManager(), hot, output.getShape()).toType(output.getDataType(), false);
+            NDArray mask = HeapArrays.create(output.getManager(), hot, output.getShape())
+                    .toType(output.getDataType(), false);
             return output.mul(mask).sum(new int[] {1});
         };
     }
@@ -108,7 +109,8 @@ public final class ResolvedTarget {
                     }
                 }
             }
-            NDArray mask = HeapArrays.create(output.getManager(), m, output.getShape()).toType(output.getDataType(), false);
+            NDArray mask = HeapArrays.create(output.getManager(), m, output.getShape())
+                    .toType(output.getDataType(), false);
             return output.mul(mask).reshape(n, -1).sum(new int[] {1});
         };
     }

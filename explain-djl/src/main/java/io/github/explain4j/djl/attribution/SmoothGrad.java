@@ -1,10 +1,10 @@
 package io.github.explain4j.djl.attribution;
 
-import io.github.explain4j.djl.internal.HeapArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.github.explain4j.api.Attribution;
 import io.github.explain4j.djl.ExplainableModel;
+import io.github.explain4j.djl.internal.HeapArrays;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,5 @@
 package io.github.explain4j.djl.cam;
 
-import io.github.explain4j.djl.internal.HeapArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -8,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.github.explain4j.djl.ExplainableModel;
 import io.github.explain4j.djl.attribution.ResolvedTarget;
+import io.github.explain4j.djl.internal.HeapArrays;
 
 /**
  * Ablation-CAM: gradient-free channel weights from how much the target score drops when a channel of the layer
@@ -78,7 +78,8 @@ public final class AblationCam extends CamMethod<AblationCam> {
                     NDArray copies = xi.repeat(0, b);
                     copies.attach(chunk);
                     NDArray out = model.seam().forwardEdited(chunk, copies, layer, a -> a.mul(
-                            HeapArrays.create(a.getManager(), keep, new Shape(b, k, 1, 1)).toType(a.getDataType(), false)));
+                            HeapArrays.create(a.getManager(), keep, new Shape(b, k, 1, 1))
+                                    .toType(a.getDataType(), false)));
                     float[] ablated = one.repeatEach(b).scoreFunction().scores(out).toType(DataType.FLOAT32, false)
                             .toFloatArray();
                     for (int m = 0; m < b; m++) {

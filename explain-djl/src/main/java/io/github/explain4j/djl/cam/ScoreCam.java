@@ -1,12 +1,12 @@
 package io.github.explain4j.djl.cam;
 
-import io.github.explain4j.djl.internal.HeapArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.github.explain4j.djl.ExplainableModel;
 import io.github.explain4j.djl.attribution.ResolvedTarget;
+import io.github.explain4j.djl.internal.HeapArrays;
 import io.github.explain4j.render.Heatmaps;
 
 /**

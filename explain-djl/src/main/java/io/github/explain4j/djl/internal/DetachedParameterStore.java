@@ -24,11 +24,6 @@ public final class DetachedParameterStore extends ParameterStore {
     private final Function<Parameter, NDArray> source;
     private final BiFunction<Parameter, NDArray, NDArray> transform;
 
-    /** A store whose views of the parameters' own arrays live in {@code scope}. */
-    public DetachedParameterStore(NDManager scope) {
-        this(scope, Parameter::getArray, null);
-    }
-
     /**
      * A store whose views live in {@code scope}, taken of {@code source(parameter)} — e.g. a {@link ModelGuard}'s
      * long-lived views, so that a pass never touches the model's own handles.

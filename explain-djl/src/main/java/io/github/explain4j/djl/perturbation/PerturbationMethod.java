@@ -1,6 +1,5 @@
 package io.github.explain4j.djl.perturbation;
 
-import io.github.explain4j.djl.internal.HeapArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -8,6 +7,7 @@ import io.github.explain4j.api.InputSpec;
 import io.github.explain4j.djl.ExplainableModel;
 import io.github.explain4j.djl.attribution.AttributionMethod;
 import io.github.explain4j.djl.attribution.ResolvedTarget;
+import io.github.explain4j.djl.internal.HeapArrays;
 
 /**
  * The template of perturbation methods: they alter copies of an input in <b>pixel space</b> (values in [0, 1]
@@ -56,7 +56,8 @@ public abstract class PerturbationMethod extends AttributionMethod {
                 }
             }
             try (NDManager chunk = scope.newSubManager()) {
-                NDArray in = HeapArrays.create(chunk, batch, model.inputShape(b)).toType(model.seam().dataType(), false);
+                NDArray in = HeapArrays.create(chunk, batch, model.inputShape(b))
+                        .toType(model.seam().dataType(), false);
                 NDArray y = one.repeatEach(b).scoreFunction().scores(model.seam().forward(chunk, in));
                 System.arraycopy(y.toType(DataType.FLOAT32, false).toFloatArray(), 0, out, start, b);
             }
