@@ -34,7 +34,8 @@ class CloseWhileExplainingTest {
     private static final BufferedImage IMAGE = ReliabilityFixtures.heldOutShapes(950, 1).get(0);
 
     private static List<AttributionMethod> slowMethods() {
-        return List.of(Occlusion.create().window(8).stride(2), SmoothGrad.of(Saliency.create()).samples(48).batchSize(8).seed(1));
+        return List.of(Occlusion.create().window(8).stride(2),
+                SmoothGrad.of(Saliency.create()).samples(48).batchSize(8).seed(1));
     }
 
     @ParameterizedTest
