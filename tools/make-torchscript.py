@@ -8,6 +8,9 @@ Run with Debian's PyTorch (apt-get install python3-torch), from the repository r
 Writes into explain-djl/src/test/resources/torchscript/:
   tiny_cnn.pt        the scripted tiny CNN, exporting forward_features(x) and forward_head(features)
   tiny_cnn_plain.pt  the same weights scripted without those methods (forward only)
+  tiny_cnn_trace.pt  the same weights, also exporting forward_trace(x): a Dict[str, Tensor] of the intermediate
+                     tensors conv1 (conv1's output), pool1 (after BN, ReLU and max-pooling), conv2 (conv2's output,
+                     before its ReLU), features, and output (= forward(x)) -- explain4j's convention for traces
   tiny_cnn.json      the weights (so a test can rebuild the same network as a DJL block), a fixed input and
                      PyTorch's answers for it: the logits, the input gradient of one class's logit, and the
                      Grad-CAM of that class at the features
@@ -32,6 +35,7 @@ if os.environ.get("PYTHONHASHSEED") != "0":
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from typing import Dict
 
 OUT = os.path.join("explain-djl", "src", "test", "resources", "torchscript")
 CLASS = 3
@@ -56,6 +60,19 @@ class TinyCnn(nn.Module):
     @torch.jit.export
     def forward_head(self, f):
         return self.fc(f.mean(dim=(2, 3)))
+
+
+class TinyCnnTraced(TinyCnn):
+    """TinyCnn that also exports its intermediate tensors by name, for explain4j's traces."""
+
+    @torch.jit.export
+    def forward_trace(self, x) -> Dict[str, torch.Tensor]:
+        conv1 = self.conv1(x)
+        pool1 = F.max_pool2d(F.relu(self.bn1(conv1)), 2)
+        conv2 = self.conv2(pool1)
+        features = F.relu(conv2)
+        output = self.forward_head(features)
+        return {"conv1": conv1, "pool1": pool1, "conv2": conv2, "features": features, "output": output}
 
 
 class TinyCnnPlain(nn.Module):
@@ -107,11 +124,18 @@ def main():
     plain.load_state_dict(net.state_dict())
     plain.eval()
 
+    with torch.random.fork_rng():  # its initial weights are replaced: draw them without moving the seed
+        traced = TinyCnnTraced()
+    traced.load_state_dict(net.state_dict())
+    traced.eval()
+
     scripted = torch.jit.script(net)
     scripted_plain = torch.jit.script(plain)
+    scripted_traced = torch.jit.script(traced)
     os.makedirs(OUT, exist_ok=True)
     scripted.save(os.path.join(OUT, "tiny_cnn.pt"))
     scripted_plain.save(os.path.join(OUT, "tiny_cnn_plain.pt"))
+    scripted_traced.save(os.path.join(OUT, "tiny_cnn_trace.pt"))
 
     x = torch.tensor(f32(torch.randn(2, 3, 16, 16))).reshape(2, 3, 16, 16)
 
@@ -130,6 +154,7 @@ def main():
     cam = F.relu((alpha[:, :, None, None] * features).sum(dim=1))
 
     assert torch.allclose(plain(x), logits.detach(), atol=1e-6), "the two modules disagree"
+    assert torch.equal(scripted_traced.forward_trace(x)["output"], scripted(x)), "forward_trace's output differs"
     weights = {
         "conv1.weight": net.conv1.weight, "conv1.bias": net.conv1.bias,
         "bn1.weight": net.bn1.weight, "bn1.bias": net.bn1.bias,

@@ -9,6 +9,8 @@ import io.github.explain4j.api.LayerInfo;
 import io.github.explain4j.djl.seam.GradientResult;
 import io.github.explain4j.djl.seam.ModelSeam;
 import io.github.explain4j.djl.seam.ScoreFunction;
+import io.github.explain4j.djl.seam.Trace;
+import io.github.explain4j.djl.seam.TraceRequest;
 import java.util.List;
 
 /**
@@ -101,6 +103,20 @@ final class TimingSeam implements ModelSeam {
     @Override
     public NDArray activation(NDManager scope, NDArray input, String layer) {
         return delegate.activation(scope, input, layer);
+    }
+
+    @Override
+    public Trace trace(NDManager scope, io.github.explain4j.djl.seam.TraceRequest request) {
+        long start = System.nanoTime();
+        Trace t = delegate.trace(scope, request);
+        if (request.needsGradients()) {
+            waitFor(request.wantsInputGradient() ? t.inputGradient()
+                    : !t.parameterGradients().isEmpty() ? t.parameterGradients().get(0)
+                    : t.layerGradient(request.layerGradientNames().iterator().next()));
+            gradientNanos += System.nanoTime() - start;
+            gradientCalls++;
+        }
+        return t;
     }
 
     @Override

@@ -22,9 +22,12 @@ import io.github.explain4j.djl.internal.OperandPins;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
@@ -192,7 +195,7 @@ public final class BlockTreeSeam implements ModelSeam {
             return known;
         }
         List<LayerInfo> found = guard.call(scope -> {
-            Pass pass = new Pass(scope, null, false);
+            Pass pass = new Pass(scope, Map.of(), Set.of(), Map.of(), true);
             pass.shapes = new ArrayList<>();
             run(root, new NDList(scope.zeros(inputShape, dataType)), pass);
             return Collections.unmodifiableList(pass.shapes);
@@ -286,7 +289,7 @@ public final class BlockTreeSeam implements ModelSeam {
 
     @Override
     public NDArray forward(NDManager scope, NDArray input) {
-        return walk(new NDList(input), new Pass(scope, null, false));
+        return walk(new NDList(input), new Pass(scope, Map.of(), Set.of(), Map.of(), true));
     }
 
     /** Runs the tree up to the output (the root's, or the output layer's) and returns it. */
@@ -294,7 +297,7 @@ public final class BlockTreeSeam implements ModelSeam {
         try {
             return run(root, input, pass).head();
         } catch (StopWalk stop) {
-            if (pass.output == null) {
+            if (pass.output == null && pass.needsOutput) {
                 throw stop;
             }
             return pass.output;
@@ -303,60 +306,173 @@ public final class BlockTreeSeam implements ModelSeam {
 
     @Override
     public NDArray forwardEdited(NDManager scope, NDArray input, String layer, UnaryOperator<NDArray> edit) {
-        Pass pass = new Pass(scope, requireNode(layer).path, false);
-        pass.edit = edit;
+        Pass pass = new Pass(scope, Map.of(), Set.of(), Map.of(requireNode(layer).path, edit), true);
         return walk(new NDList(input), pass);
     }
 
     @Override
     public NDArray activation(NDManager scope, NDArray input, String layer) {
-        Pass pass = new Pass(scope, requireNode(layer).path, false);
-        try {
-            run(root, new NDList(input), pass);
-        } catch (StopWalk stop) {
-            return pass.captured;
-        }
-        throw new IllegalStateException("layer '" + layer + "' was not reached by the forward pass");
+        String path = requireNode(layer).path;
+        Pass pass = new Pass(scope, Map.of(path, layer), Set.of(), Map.of(), false);
+        walk(new NDList(input), pass);
+        return pass.captured.get(path);
     }
 
     @Override
     public GradientResult gradients(NDManager scope, NDArray input, String layer, ScoreFunction score) {
-        String capture = layer == null ? null : requireNode(layer).path;
-        ReentrantLock lock = GradientLock.of(engineName);
-        lock.lock();
-        // the pass's arrays live in a pinned scope (see OperandPins): numbers that blocks multiply by stay valid
-        // until the backward pass has read them; the results move to the caller's scope
-        try (NDManager passScope = OperandPins.pinnedScope(scope)) {
-            Pass pass = new Pass(passScope, capture, true);
-            NDArray leaf = null;
+        TraceRequest request = TraceRequest.of(input).objective(t -> score.scores(t.output()));
+        request = layer == null ? request.inputGradient() : request.layerGradients(layer);
+        Trace t = trace(scope, request);
+        return layer == null
+                ? new GradientResult(t.output(), t.objective(), t.inputGradient(), null, null)
+                : new GradientResult(t.output(), t.objective(), null, t.activation(layer), t.layerGradient(layer));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Recording starts where it must: at the input when the input's (or its parameters') gradient is asked for,
+     * otherwise at the first layer whose gradient is asked for, so the layers before it run without recording.
+     * That first layer's output becomes a fresh leaf; every later layer asked for gets the gradient of a zero array
+     * added to its output (so its gradient is that of the output) — the values are unchanged.
+     */
+    @Override
+    public Trace trace(NDManager scope, TraceRequest request) {
+        request.checkConsistent();
+        Map<String, String> capture = new LinkedHashMap<>();
+        for (String name : request.captured()) {
+            String path = requireNode(name).path;
+            String before = capture.putIfAbsent(path, name);
+            if (before != null) {
+                throw new IllegalArgumentException("layers '" + before + "' and '" + name + "' are the same layer ("
+                        + path + "); capture it once");
+            }
+        }
+        Set<String> gradientPaths = new HashSet<>();
+        for (String name : request.layerGradientNames()) {
+            gradientPaths.add(requireNode(name).path);
+        }
+        Map<String, UnaryOperator<NDArray>> edits = new HashMap<>();
+        request.edits().forEach((name, edit) -> edits.put(requireNode(name).path, edit));
+        boolean backward = request.needsGradients();
+        boolean fromInput = backward && (request.wantsInputGradient() || !request.parameters().isEmpty());
+        ReentrantLock lock = backward ? GradientLock.of(engineName) : null;
+        if (lock != null) {
+            lock.lock();
+        }
+        // a gradient pass's arrays live in a pinned scope (see OperandPins): numbers that blocks multiply by stay
+        // valid until the backward pass has read them; the results move to the caller's scope
+        try (NDManager passScope = backward ? OperandPins.pinnedScope(scope) : scope.newSubManager()) {
+            Pass pass = new Pass(passScope, capture, backward ? gradientPaths : Set.of(), edits,
+                    request.needsOutput());
             try {
-                // a fresh copy in the pass's scope: every array the pass computes lands there (and PyTorch would
+                NDList parameters = new NDList();
+                NDArray zero = null;
+                // fresh copies in the pass's scope: every array the pass computes lands there (and PyTorch would
                 // accumulate gradients on a reused leaf)
-                leaf = input.duplicate();
-                leaf.attach(passScope);
-                if (layer == null) {
+                NDArray input = request.input() == null ? null : request.input().duplicate();
+                NDList copies = input != null ? new NDList(input) : parameters;
+                for (NDArray p : request.parameters()) {
+                    parameters.add(p.duplicate());
+                }
+                copies.attach(passScope);
+                if (fromInput) {
                     pass.collector = guard.manager().getEngine().newGradientCollector();
-                    leaf.setRequiresGradient(true);
+                    for (NDArray leaf : copies) {
+                        leaf.setRequiresGradient(true);
+                    }
                 }
-                NDArray output = walk(new NDList(leaf), pass);
-                if (pass.collector == null) {
-                    throw new IllegalStateException("layer '" + layer + "' was not reached by the forward pass");
+                if (input == null) {
+                    input = request.inputFunction().apply(parameters);
+                    if (input == null) {
+                        throw new IllegalArgumentException("the input function returned null; return the model's"
+                                + " input built from the parameters");
+                    }
+                    if (fromInput && request.wantsInputGradient()) {
+                        zero = passScope.zeros(input.getShape(), input.getDataType());
+                        zero.setRequiresGradient(true);
+                        input = input.add(zero);
+                    }
                 }
-                NDArray scores = score.scores(output);
-                pass.collector.backward(scores.sum());
-                GradientResult result = layer == null
-                        ? new GradientResult(output.stopGradient(), scores.stopGradient(), leaf.getGradient(), null,
-                                null)
-                        : new GradientResult(output.stopGradient(), scores.stopGradient(), null,
-                                pass.captured.stopGradient(), pass.captured.getGradient());
-                return result.attachTo(scope);
+                NDArray output = walk(new NDList(input), pass);
+                if (pass.captured.size() < capture.size()) {
+                    List<String> missing = new ArrayList<>();
+                    capture.forEach((path, name) -> {
+                        if (!pass.captured.containsKey(path)) {
+                            missing.add(name);
+                        }
+                    });
+                    throw new IllegalStateException("layers " + missing + " were not reached by the forward pass");
+                }
+                Map<String, NDArray> activations = new LinkedHashMap<>();
+                capture.forEach((path, name) -> activations.put(name, pass.captured.get(path)));
+                NDArray objective = null;
+                Map<String, NDArray> layerGradients = new LinkedHashMap<>();
+                List<NDArray> parameterGradients = new ArrayList<>();
+                NDArray inputGradient = null;
+                if (request.objective() != null) {
+                    objective = request.objective().value(new TracedValues(output, activations, input, parameters,
+                            request.needsOutput()));
+                    if (objective == null) {
+                        throw new IllegalArgumentException("the objective returned null; return the array whose"
+                                + " sum is to be differentiated");
+                    }
+                    if (backward) {
+                        if (pass.collector == null) {
+                            throw new IllegalStateException("no layer whose gradient was asked for ("
+                                    + request.layerGradientNames() + ") was reached by the forward pass");
+                        }
+                        pass.collector.backward(objective.sum());
+                        for (String name : request.layerGradientNames()) {
+                            layerGradients.put(name, pass.leaves.get(requireNode(name).path).getGradient());
+                        }
+                        if (request.wantsInputGradient()) {
+                            inputGradient = (zero != null ? zero : input).getGradient();
+                        }
+                        for (NDArray p : parameters) {
+                            parameterGradients.add(p.getGradient());
+                        }
+                    }
+                    objective = objective.stopGradient();
+                }
+                activations.replaceAll((name, a) -> a.stopGradient());
+                Trace trace = new Trace(input.stopGradient(), output == null ? null : output.stopGradient(),
+                        activations, objective, inputGradient, layerGradients, parameterGradients);
+                return trace.attachTo(scope);
             } finally {
                 if (pass.collector != null) {
                     pass.collector.close();
                 }
             }
         } finally {
-            lock.unlock();
+            if (lock != null) {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** The values an objective sees. */
+    private record TracedValues(NDArray output, Map<String, NDArray> activations, NDArray input, NDList parameters,
+            boolean ranToOutput) implements TraceRequest.Traced {
+
+        @Override
+        public NDArray output() {
+            if (!ranToOutput) {
+                throw new IllegalStateException("the trace stopped after its captured layers, so the objective"
+                        + " cannot use the model's output; drop stopAfterCaptures() from the request");
+            }
+            return output;
+        }
+
+        @Override
+        public NDArray activation(String layer) {
+            NDArray a = activations.get(layer);
+            if (a == null) {
+                throw new IllegalArgumentException("the objective asked for layer '" + layer + "', which the"
+                        + " request did not capture (it captured " + activations.keySet() + "); add .capture(\""
+                        + layer + "\")");
+            }
+            return a;
         }
     }
 
@@ -368,7 +484,7 @@ public final class BlockTreeSeam implements ModelSeam {
         return node;
     }
 
-    /** Thrown to stop a walk once the captured activation is known. */
+    /** Thrown to stop a walk once nothing after the current layer is needed. */
     private static final class StopWalk extends RuntimeException {
         StopWalk() {
             super(null, null, false, false);
@@ -378,63 +494,87 @@ public final class BlockTreeSeam implements ModelSeam {
     private final class Pass {
         final NDManager scope;
         final ParameterStore store;
-        final String capturePath;
-        final boolean gradient;
+        /** Canonical path to the name the request used. */
+        final Map<String, String> capture;
+        final Set<String> gradientPaths;
+        final Map<String, UnaryOperator<NDArray>> edits;
+        final boolean needsOutput;
+        final Map<String, NDArray> captured = new HashMap<>();
+        final Map<String, NDArray> leaves = new HashMap<>();
         GradientCollector collector;
-        NDArray captured;
         NDArray output;
-        UnaryOperator<NDArray> edit;
         List<LayerInfo> shapes;
 
-        Pass(NDManager scope, String capturePath, boolean gradient) {
+        Pass(NDManager scope, Map<String, String> capture, Set<String> gradientPaths,
+                Map<String, UnaryOperator<NDArray>> edits, boolean needsOutput) {
             this.scope = scope;
             this.store = store(scope);
-            this.capturePath = capturePath;
-            this.gradient = gradient;
+            this.capture = capture;
+            this.gradientPaths = gradientPaths;
+            this.edits = edits;
+            this.needsOutput = needsOutput;
         }
 
         NDList after(Node node, NDList in, NDList out) {
             if (shapes != null) {
                 shapes.add(new LayerInfo(node.path, node.block.getClass().getSimpleName(),
                         out.head().getShape().getShape(), node.depth));
-            }
-            if (node.path.equals(outputPath) && shapes == null) {
-                if (capturePath != null && captured == null) {
-                    throw new IllegalArgumentException("layer '" + capturePath + "' comes after the output layer '"
-                            + outputPath + "'; pick a layer before it");
-                }
-                output = out.head();
-                throw new StopWalk();
-            }
-            if (!node.path.equals(capturePath)) {
                 return out;
             }
-            NDArray a = out.head();
+            NDList result = out;
+            UnaryOperator<NDArray> edit = edits.get(node.path);
             if (edit != null) {
-                captured = a;
-                NDList edited = new NDList(edit.apply(a));
-                for (int i = 1; i < out.size(); i++) {
-                    edited.add(out.get(i));
-                }
-                return edited;
+                result = replaceHead(result, edit.apply(result.head()));
             }
-            if (!gradient) {
-                captured = a;
+            if (capture.containsKey(node.path)) {
+                NDArray a = result.head();
+                if (gradientPaths.contains(node.path)) {
+                    if (collector == null) {
+                        // recording starts here: the layer's output becomes a fresh leaf
+                        if (a == in.head()) {
+                            a = a.duplicate();
+                        }
+                        collector = guard.manager().getEngine().newGradientCollector();
+                        a.attach(scope);
+                        a.setRequiresGradient(true);
+                        leaves.put(node.path, a);
+                    } else {
+                        NDArray zero = scope.zeros(a.getShape(), a.getDataType());
+                        zero.setRequiresGradient(true);
+                        a = a.add(zero);
+                        leaves.put(node.path, zero);
+                    }
+                    result = replaceHead(result, a);
+                }
+                captured.put(node.path, a);
+            }
+            if (node.path.equals(outputPath)) {
+                if (captured.size() < capture.size()) {
+                    List<String> after = new ArrayList<>();
+                    capture.forEach((path, name) -> {
+                        if (!captured.containsKey(path)) {
+                            after.add(name);
+                        }
+                    });
+                    throw new IllegalArgumentException("layers " + after + " come after the output layer '"
+                            + outputPath + "'; pick layers before it");
+                }
+                output = result.head();
                 throw new StopWalk();
             }
-            if (a == in.head()) {
-                a = a.duplicate();
+            if (!needsOutput && captured.size() == capture.size()) {
+                throw new StopWalk();
             }
-            collector = guard.manager().getEngine().newGradientCollector();
-            a.attach(scope);
-            a.setRequiresGradient(true);
-            captured = a;
-            NDList replaced = new NDList(a);
-            for (int i = 1; i < out.size(); i++) {
-                replaced.add(out.get(i));
-            }
-            return replaced;
+            return result;
         }
+    }
+
+    private static NDList replaceHead(NDList out, NDArray head) {
+        NDList replaced = new NDList(head);
+        for (int i = 1; i < out.size(); i++) {
+            replaced.add(out.get(i));
+        }
+        return replaced;
     }
 
     private NDList run(Node node, NDList x, Pass pass) {

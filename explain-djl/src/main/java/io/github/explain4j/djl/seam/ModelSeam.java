@@ -77,4 +77,20 @@ public interface ModelSeam {
 
     /** The output of {@code layer} (a canonical path) for a batch, without gradient history. */
     NDArray activation(NDManager scope, NDArray input, String layer);
+
+    /**
+     * The general pass: runs the model on the request's input (an array, or a differentiable function of
+     * parameters), captures any number of layers' activations, applies edits to layers' outputs, and returns the
+     * gradients of the request's objective — which may combine the output and any captured activation — with
+     * respect to the input, the layers asked for, and the input's parameters. A request that stops after its
+     * captured layers does not run the layers after the last of them.
+     *
+     * <p>The seam takes the engine's gradient lock and opens the one gradient collector itself; every array the
+     * pass creates (including the objective's and the input function's) is released when it returns, except the
+     * results, which belong to {@code scope}. The model is left untouched.
+     *
+     * @throws IllegalArgumentException for a layer this model cannot give (the message lists what it can give) or
+     *     an inconsistent request
+     */
+    Trace trace(NDManager scope, TraceRequest request);
 }

@@ -20,11 +20,15 @@ import io.github.explain4j.api.LayerInfo;
 import io.github.explain4j.djl.seam.GradientResult;
 import io.github.explain4j.djl.seam.ModelSeam;
 import io.github.explain4j.djl.seam.ScoreFunction;
+import io.github.explain4j.djl.seam.Trace;
+import io.github.explain4j.djl.seam.TraceRequest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
@@ -65,6 +69,20 @@ public final class TorchScriptSeam implements ModelSeam {
     /** The exported method that maps features to the model's output. */
     public static final String FORWARD_HEAD = "forward_head";
 
+    /**
+     * The optional exported method that returns named intermediate tensors: {@code forward_trace(x)} returns a
+     * {@code Dict[str, Tensor]} with one entry per addressable layer and the entry {@value #OUTPUT}, equal to
+     * {@code forward(x)}. Every entry but {@value #OUTPUT} is an addressable layer for traces (captured in one run
+     * of the method, combined in objectives whose gradients reach the input).
+     */
+    public static final String FORWARD_TRACE = "forward_trace";
+
+    /** The entry of {@code forward_trace}'s dictionary that holds the model's output. */
+    public static final String OUTPUT = "output";
+
+    private static final String TRACE_CONVENTION = "export forward_trace(x) -> Dict[str, Tensor] with"
+            + " @torch.jit.export, returning the layers to trace by name and '" + OUTPUT + "' = forward(x)";
+
     /** DJL's convention: an input array with this name prefix selects the module method to run. */
     private static final String METHOD_PREFIX = "module_method:";
 
@@ -77,6 +95,8 @@ public final class TorchScriptSeam implements ModelSeam {
     private final DataType dataType;
     private final List<String> methods;
     private final boolean hasFeatures;
+    private final boolean hasTrace;
+    private volatile List<String> traceNames;
     private final List<PtNDArray> parameters;
     private final Map<Shape, List<LayerInfo>> layerCache = new ConcurrentHashMap<>();
 
@@ -86,6 +106,7 @@ public final class TorchScriptSeam implements ModelSeam {
         this.guard = new ModelGuard(manager, () -> open.getAsBoolean() && manager.isOpen(), List.of());
         this.methods = List.of(JniUtils.getMethodNames(block));
         this.hasFeatures = methods.contains(FORWARD_FEATURES) && methods.contains(FORWARD_HEAD);
+        this.hasTrace = methods.contains(FORWARD_TRACE);
         List<PtNDArray> arrays = new ArrayList<>();
         for (Parameter p : block.getParameters().values()) {
             arrays.add((PtNDArray) p.getArray());
@@ -148,17 +169,39 @@ public final class TorchScriptSeam implements ModelSeam {
 
     @Override
     public List<LayerInfo> layers(Shape inputShape) {
-        if (!hasFeatures) {
+        if (!hasFeatures && !hasTrace) {
             return List.of();
         }
         return layerCache.computeIfAbsent(inputShape, shape -> guard.call(scope -> {
-            long[] s = activation(scope, scope.zeros(shape, dataType), FEATURES).getShape().getShape();
-            return List.of(new LayerInfo(FEATURES, FORWARD_FEATURES, s, 0));
+            List<LayerInfo> all = new ArrayList<>();
+            if (hasFeatures) {
+                long[] s = run(scope, FORWARD_FEATURES, scope.zeros(shape, dataType), false).head().getShape()
+                        .getShape();
+                all.add(new LayerInfo(FEATURES, FORWARD_FEATURES, s, 0));
+            }
+            if (hasTrace) {
+                List<String> names = new ArrayList<>();
+                for (NDArray a : run(scope, FORWARD_TRACE, scope.zeros(shape, dataType), false)) {
+                    names.add(a.getName());
+                    if (!OUTPUT.equals(a.getName()) && !(hasFeatures && FEATURES.equals(a.getName()))) {
+                        all.add(new LayerInfo(a.getName(), FORWARD_TRACE, a.getShape().getShape(), 0));
+                    }
+                }
+                if (!names.contains(OUTPUT)) {
+                    throw new IllegalStateException(FORWARD_TRACE + " returned no '" + OUTPUT + "' entry (it returned "
+                            + names + "); " + TRACE_CONVENTION);
+                }
+                traceNames = List.copyOf(names);
+            }
+            return Collections.unmodifiableList(all);
         }));
     }
 
     @Override
     public String resolveLayer(String path) {
+        if (path != null && hasTrace && traceNames != null && traceNames.contains(path) && !OUTPUT.equals(path)) {
+            return path;
+        }
         if (path == null || path.isBlank()) {
             throw new IllegalArgumentException("layer path was " + (path == null ? "null" : "blank")
                     + "; a TorchScript module has one layer, '" + FEATURES + "' (the output of its exported "
@@ -180,9 +223,10 @@ public final class TorchScriptSeam implements ModelSeam {
         if (named) {
             return FEATURES;
         }
-        throw new IllegalArgumentException("unknown layer '" + path + "': a TorchScript module has one addressable"
-                + " layer, '" + FEATURES + "' (the output of its exported " + FORWARD_FEATURES + "); its inner"
-                + " layers cannot be reached from the JVM");
+        throw new IllegalArgumentException("unknown layer '" + path + "': this TorchScript module can give "
+                + (hasTrace && traceNames == null ? "'" + FEATURES + "' and the entries of its " + FORWARD_TRACE
+                        + " (list them with model.layers())" : traceable())
+                + "; its inner layers are reached only through its exported methods");
     }
 
     @Override
@@ -205,45 +249,265 @@ public final class TorchScriptSeam implements ModelSeam {
 
     @Override
     public GradientResult gradients(NDManager scope, NDArray input, String layer, ScoreFunction score) {
-        NDArray leaf;
-        String method;
-        if (layer == null) {
-            leaf = input.duplicate();
-            leaf.attach(scope);
-            method = null;
-        } else {
-            requireFeatures(layer);
-            // inference-mode features; a copy made outside inference mode is an ordinary tensor, a fresh leaf
-            NDArray features = activation(scope, input, layer);
-            leaf = features.duplicate();
-            leaf.attach(scope);
-            features.close();
-            method = FORWARD_HEAD;
+        TraceRequest request = TraceRequest.of(input).objective(t -> score.scores(t.output()));
+        request = layer == null ? request.inputGradient() : request.layerGradients(layer);
+        Trace t = trace(scope, request);
+        return layer == null
+                ? new GradientResult(t.output(), t.objective(), t.inputGradient(), null, null)
+                : new GradientResult(t.output(), t.objective(), null, t.activation(layer), t.layerGradient(layer));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>What a TorchScript module can give is what it exports: {@value #FEATURES} (through
+     * {@code forward_features} / {@code forward_head}; the only layer that can be edited or differentiated at) and
+     * the entries of an exported {@code forward_trace(x)} (see {@link #FORWARD_TRACE}), which can be captured and
+     * combined in an objective whose gradient flows to the input. A trace that stops after {@value #FEATURES} runs
+     * only {@code forward_features}; {@code forward_trace} always runs whole.
+     */
+    @Override
+    public Trace trace(NDManager scope, TraceRequest request) {
+        request.checkConsistent();
+        if (hasTrace && traceNames == null) {
+            // the entries of forward_trace are found by running it once on an input of this shape
+            Shape shape;
+            if (request.input() != null) {
+                shape = request.input().getShape();
+            } else {
+                try (NDManager probe = scope.newSubManager()) {
+                    NDList copies = new NDList();
+                    for (NDArray p : request.parameters()) {
+                        copies.add(p.duplicate());
+                    }
+                    copies.attach(probe);
+                    shape = request.inputFunction().apply(copies).getShape();
+                }
+            }
+            layers(new Shape(1).addAll(shape.slice(1)));
         }
-        leaf.setRequiresGradient(true);
-        ReentrantLock lock = GradientLock.of(engineName());
-        lock.lock();
-        try (GradientCollector collector = guard.manager().getEngine().newGradientCollector()) {
-            boolean[] flags = freezeParameters();
+        Map<String, String> capture = new LinkedHashMap<>();
+        boolean traced = false;
+        for (String name : request.captured()) {
+            String key = traceKey(name);
+            traced |= !FEATURES.equals(key) || !hasFeatures;
+            if (capture.putIfAbsent(key, name) != null) {
+                throw new IllegalArgumentException("layers '" + capture.get(key) + "' and '" + name + "' are the"
+                        + " same layer (" + key + "); capture it once");
+            }
+        }
+        for (String name : request.edits().keySet()) {
+            if (!hasFeatures || !FEATURES.equals(traceKey(name))) {
+                throw new IllegalArgumentException("layer '" + name + "' cannot be edited: a TorchScript module's"
+                        + " only editable layer is '" + FEATURES + "' (" + CONVENTION + ")");
+            }
+        }
+        boolean backward = request.needsGradients();
+        boolean fromInput = backward && (request.wantsInputGradient() || !request.parameters().isEmpty());
+        boolean featuresLeaf = backward && !request.layerGradientNames().isEmpty();
+        if (featuresLeaf && (traced || fromInput || request.layerGradientNames().size() > 1)) {
+            throw new IllegalArgumentException("gradients at layers " + request.layerGradientNames() + " cannot be"
+                    + " given by a TorchScript module" + (traced ? " with the layers of " + FORWARD_TRACE : "")
+                    + (fromInput ? " together with the input's gradient" : "") + ": it gives gradients at the"
+                    + " input, and at '" + FEATURES + "' alone (what it can give: " + traceable() + ")");
+        }
+        if (traced && !request.edits().isEmpty()) {
+            throw new IllegalArgumentException("an edit of '" + FEATURES + "' cannot be combined with the layers of "
+                    + FORWARD_TRACE + " " + capture.values() + "; trace them separately");
+        }
+        ReentrantLock lock = backward ? GradientLock.of(engineName()) : null;
+        if (lock != null) {
+            lock.lock();
+        }
+        try (NDManager pass = scope.newSubManager()) {
+            GradientCollector collector = null;
+            boolean[] flags = null;
             try {
-                NDArray output = run(scope, method, leaf, true).head();
-                NDArray scores = score.scores(output);
-                collector.backward(scores.sum());
-                NDArray gradient = leaf.getGradient();
-                gradient.attach(scope);
-                NDArray value = leaf.stopGradient();
-                value.attach(scope);
-                return layer == null
-                        ? new GradientResult(output.stopGradient(), scores.stopGradient(), gradient, null, null)
-                        : new GradientResult(output.stopGradient(), scores.stopGradient(), null, value, gradient);
+                NDList parameters = new NDList();
+                NDArray input = request.input() == null ? null : request.input().duplicate();
+                NDList copies = input != null ? new NDList(input) : parameters;
+                for (NDArray p : request.parameters()) {
+                    parameters.add(p.duplicate());
+                }
+                copies.attach(pass);
+                NDArray zero = null;
+                if (backward) {
+                    collector = guard.manager().getEngine().newGradientCollector();
+                    flags = freezeParameters();
+                }
+                if (fromInput) {
+                    for (NDArray leaf : copies) {
+                        leaf.setRequiresGradient(true);
+                    }
+                }
+                if (input == null) {
+                    input = request.inputFunction().apply(parameters);
+                    if (input == null) {
+                        throw new IllegalArgumentException("the input function returned null; return the model's"
+                                + " input built from the parameters");
+                    }
+                    if (fromInput && request.wantsInputGradient()) {
+                        zero = pass.zeros(input.getShape(), input.getDataType());
+                        zero.setRequiresGradient(true);
+                        input = input.add(zero);
+                    }
+                }
+                if (input.getName() != null && !input.getName().isEmpty()) {
+                    // DJL reads array names as method selectors: run on an unnamed (differentiable) copy
+                    input = request.input() != null ? input : input.duplicate();
+                    input.setName(null);
+                }
+                NDArray runInput = input;
+                Map<String, NDArray> found = new LinkedHashMap<>();
+                NDArray output = null;
+                NDArray leaf = null;
+                if (traced) {
+                    for (NDArray a : run(pass, FORWARD_TRACE, runInput, fromInput)) {
+                        found.put(a.getName(), a);
+                    }
+                    for (String key : capture.keySet()) {
+                        if (!found.containsKey(key)) {
+                            throw new IllegalStateException(FORWARD_TRACE + " returned no '" + key + "' this time"
+                                    + " (it returned " + found.keySet() + ")");
+                        }
+                    }
+                    output = request.needsOutput() ? found.get(OUTPUT) : null;
+                    if (request.needsOutput() && output == null) {
+                        throw new IllegalStateException(FORWARD_TRACE + " returned no '" + OUTPUT + "' entry (it"
+                                + " returned " + found.keySet() + "); " + TRACE_CONVENTION);
+                    }
+                } else if (capture.isEmpty()) {
+                    output = run(pass, null, runInput, fromInput).head();
+                } else {
+                    NDArray features = run(pass, FORWARD_FEATURES, runInput, fromInput).head();
+                    UnaryOperator<NDArray> edit = request.edits().isEmpty() ? null
+                            : request.edits().values().iterator().next();
+                    if (edit != null) {
+                        features = edit.apply(features);
+                    }
+                    if (featuresLeaf) {
+                        // inference-mode features; a copy made outside inference mode is an ordinary tensor
+                        leaf = features.duplicate();
+                        leaf.attach(pass);
+                        leaf.setRequiresGradient(true);
+                        features = leaf;
+                    }
+                    found.put(FEATURES, features);
+                    if (request.needsOutput()) {
+                        output = run(pass, FORWARD_HEAD, features, backward).head();
+                    }
+                }
+                Map<String, NDArray> activations = new LinkedHashMap<>();
+                capture.forEach((key, name) -> activations.put(name, found.get(key)));
+                NDArray objective = null;
+                NDArray inputGradient = null;
+                Map<String, NDArray> layerGradients = new LinkedHashMap<>();
+                List<NDArray> parameterGradients = new ArrayList<>();
+                if (request.objective() != null) {
+                    objective = request.objective().value(new Values(output, activations, input, parameters));
+                    if (objective == null) {
+                        throw new IllegalArgumentException("the objective returned null; return the array whose"
+                                + " sum is to be differentiated");
+                    }
+                    if (backward) {
+                        collector.backward(objective.sum());
+                        if (leaf != null) {
+                            layerGradients.put(request.layerGradientNames().iterator().next(), leaf.getGradient());
+                        }
+                        if (request.wantsInputGradient()) {
+                            inputGradient = (zero != null ? zero : input).getGradient();
+                        }
+                        for (NDArray p : parameters) {
+                            parameterGradients.add(p.getGradient());
+                        }
+                    }
+                    objective = objective.stopGradient();
+                }
+                activations.replaceAll((name, a) -> a.stopGradient());
+                return new Trace(input.stopGradient(), output == null ? null : output.stopGradient(), activations,
+                        objective, inputGradient, layerGradients, parameterGradients).attachTo(scope);
             } catch (EngineException e) {
                 throw explain(e);
             } finally {
-                restoreParameters(flags);
+                if (flags != null) {
+                    restoreParameters(flags);
+                }
+                if (collector != null) {
+                    collector.close();
+                }
             }
         } finally {
-            lock.unlock();
+            if (lock != null) {
+                lock.unlock();
+            }
         }
+    }
+
+    /** The values an objective sees. */
+    private record Values(NDArray output, Map<String, NDArray> activations, NDArray input, NDList parameters)
+            implements TraceRequest.Traced {
+
+        @Override
+        public NDArray output() {
+            if (output == null) {
+                throw new IllegalStateException("the trace stopped after its captured layers, so the objective"
+                        + " cannot use the model's output; drop stopAfterCaptures() from the request");
+            }
+            return output;
+        }
+
+        @Override
+        public NDArray activation(String layer) {
+            NDArray a = activations.get(layer);
+            if (a == null) {
+                throw new IllegalArgumentException("the objective asked for layer '" + layer + "', which the"
+                        + " request did not capture (it captured " + activations.keySet() + "); add .capture(\""
+                        + layer + "\")");
+            }
+            return a;
+        }
+    }
+
+    /** The key under which a named layer is produced: {@value #FEATURES} or an entry of forward_trace. */
+    private String traceKey(String name) {
+        if (name.equals(FEATURES) || name.equals(FORWARD_FEATURES)) {
+            if (hasFeatures || traceNames().contains(FEATURES)) {
+                return FEATURES;
+            }
+        } else if (traceNames().contains(name) && !OUTPUT.equals(name)) {
+            return name;
+        }
+        throw new IllegalArgumentException("unknown layer '" + name + "': this TorchScript module can give "
+                + traceable() + "; its inner layers are reached only through its exported methods ("
+                + CONVENTION + "; or " + TRACE_CONVENTION + ")");
+    }
+
+    /** What this module can give, for messages. */
+    private String traceable() {
+        List<String> all = new ArrayList<>();
+        if (hasFeatures) {
+            all.add(FEATURES);
+        }
+        for (String n : traceNames()) {
+            if (!OUTPUT.equals(n) && !all.contains(n)) {
+                all.add(n);
+            }
+        }
+        return all.isEmpty() ? "no layer (it exports neither " + FORWARD_FEATURES + " nor " + FORWARD_TRACE + ")"
+                : "'" + String.join("', '", all) + "'";
+    }
+
+    /** The entries of forward_trace, found once by running it on a small input; empty when not exported. */
+    private List<String> traceNames() {
+        if (!hasTrace) {
+            return List.of();
+        }
+        List<String> names = traceNames;
+        if (names == null) {
+            throw new IllegalStateException("the entries of " + FORWARD_TRACE + " are not known yet: list the"
+                    + " layers once with model.layers() (they are found on the model's input shape)");
+        }
+        return names;
     }
 
     @Override
