@@ -16,7 +16,7 @@ import io.github.explain4j.djl.attribution.ResolvedTarget;
 public final class EigenCam extends CamMethod<EigenCam> {
 
     private EigenCam(Settings settings) {
-        super(settings);
+        super(settings, EigenCam::new);
     }
 
     /** At the last spatial layer. */
@@ -30,11 +30,6 @@ public final class EigenCam extends CamMethod<EigenCam> {
     }
 
     @Override
-    protected EigenCam with(Settings s) {
-        return new EigenCam(s);
-    }
-
-    @Override
     public String name() {
         return "Eigen-CAM";
     }
@@ -43,20 +38,19 @@ public final class EigenCam extends CamMethod<EigenCam> {
     protected LayerMaps layerMaps(ExplainableModel model, NDManager scope, NDArray input, ResolvedTarget target,
             String layer) {
         ResolvedTarget fixed = target.isCustom() ? target : target.fixed(model, scope, input);
-        NDArray act = model.seam().activation(scope, input, layer);
-        long[] s = featureShape(layer, act);
-        float[][] acts = rows(act);
-        float[][] maps = new float[acts.length][];
-        for (int i = 0; i < acts.length; i++) {
-            maps[i] = cam(acts[i], null, (int) s[1], (int) s[2], (int) s[3]);
+        FeatureMaps[] a = featureMaps(layer, model.seam().activation(scope, input, layer));
+        float[][] maps = new float[a.length][];
+        for (int i = 0; i < a.length; i++) {
+            maps[i] = principalProjection(a[i]);
         }
-        int[] classes = fixed.classesOrNone(acts.length);
-        return new LayerMaps(maps, (int) s[2], (int) s[3], classes);
+        return new LayerMaps(maps, a[0].height(), a[0].width(), fixed.classesOrNone(a.length));
     }
 
-    @Override
-    protected float[] cam(float[] a, float[] g, int k, int h, int w) {
-        int plane = h * w;
+    /** The projection on the first principal component, signed to agree with {@code Σ_k A^k}; {@code h×w}. */
+    static float[] principalProjection(FeatureMaps maps) {
+        float[] a = maps.values();
+        int k = maps.channels();
+        int plane = maps.positions();
         // activations as plane × k, centred per channel; the first right singular vector is the top eigenvector of
         // the k × k covariance, found by power iteration
         double[] mean = new double[k];
