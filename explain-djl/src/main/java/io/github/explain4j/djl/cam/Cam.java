@@ -11,10 +11,10 @@ package io.github.explain4j.djl.cam;
  * <p>B. Zhou, A. Khosla, A. Lapedriza, A. Oliva, A. Torralba, "Learning Deep Features for Discriminative
  * Localization", CVPR 2016, arXiv:1512.04150.
  */
-public final class Cam extends CamMethod<Cam> {
+public final class Cam extends GradientCamMethod<Cam> {
 
     private Cam(Settings settings) {
-        super(settings);
+        super(settings, Cam::new);
     }
 
     /** At the last spatial layer (the one the global average pooling reads). */
@@ -28,34 +28,31 @@ public final class Cam extends CamMethod<Cam> {
     }
 
     @Override
-    protected Cam with(Settings s) {
-        return new Cam(s);
-    }
-
-    @Override
     public String name() {
         return "CAM";
     }
 
+    /** {@code w_k = h·w·G^k = Σ_ij G^k_ij}, after checking that {@code G^k} is constant over positions. */
     @Override
-    protected float[] cam(float[] a, float[] g, int k, int h, int w) {
-        int plane = h * w;
-        double[] weights = new double[k];
-        for (int c = 0; c < k; c++) {
-            double first = g[c * plane];
+    protected double[] weights(FeatureMaps a, FeatureMaps g) {
+        requireConstantOverPositions(g);
+        return g.spatialSum();
+    }
+
+    private static void requireConstantOverPositions(FeatureMaps g) {
+        for (int k = 0; k < g.channels(); k++) {
+            float first = g.get(k, 0);
             double scale = 0;
-            for (int j = 0; j < plane; j++) {
-                scale = Math.max(scale, Math.abs(g[c * plane + j]));
+            for (int p = 0; p < g.positions(); p++) {
+                scale = Math.max(scale, Math.abs(g.get(k, p)));
             }
-            for (int j = 1; j < plane; j++) {
-                if (Math.abs(g[c * plane + j] - first) > 1e-4 * scale + 1e-12) {
+            for (int p = 1; p < g.positions(); p++) {
+                if (Math.abs(g.get(k, p) - first) > 1e-4 * scale + 1e-12) {
                     throw new IllegalArgumentException("CAM needs the layer to be followed by global average pooling"
-                            + " and a linear layer only, but the gradient w.r.t. channel " + c + " varies over"
-                            + " positions (" + first + " vs " + g[c * plane + j] + "); use Grad-CAM for this model");
+                            + " and a linear layer only, but the gradient w.r.t. channel " + k + " varies over"
+                            + " positions (" + first + " vs " + g.get(k, p) + "); use Grad-CAM for this model");
                 }
             }
-            weights[c] = first * plane;
         }
-        return weightedSum(a, weights, k, plane);
     }
 }

@@ -7,19 +7,25 @@ import io.github.explain4j.djl.ExplainableModel;
 import io.github.explain4j.djl.attribution.AttributionMethod;
 import io.github.explain4j.djl.attribution.MethodOutput;
 import io.github.explain4j.djl.attribution.ResolvedTarget;
-import io.github.explain4j.djl.seam.GradientResult;
 import io.github.explain4j.render.Heatmaps;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
- * The template of the class-activation-map family. It owns the generic work — choosing the layer (the last spatial
- * one by default), reaching its activations and their gradients, the ReLU, upsampling to the input's size, and
- * averaging several layers — so that a variant is one method: {@link #cam(float[], float[], int, int, int)}, the
- * map of one input from its activations {@code A} and gradients {@code G} ({@code K×h×w}, channel-first).
- * Variants that need no gradient or that run extra forward passes override {@link #layerMaps} instead.
+ * The template of the class-activation-map family. It owns the generic work — the settings and their withers,
+ * choosing the layer (the last spatial one by default), the ReLU, upsampling to the input's size, and averaging
+ * several layers — so that a family only says how it gets one layer's maps ({@link #layerMaps}):
+ *
+ * <ul>
+ *   <li>{@link GradientCamMethod}: from the activations and their gradients, one backward pass (Grad-CAM,
+ *       Grad-CAM++, XGrad-CAM, HiResCAM, Layer-CAM, CAM); a variant is its formula.
+ *   <li>{@link PerturbationCamMethod}: channel weights from forward passes (Score-CAM, Ablation-CAM).
+ *   <li>{@link EigenCam} reads the activations alone.
+ * </ul>
  *
  * <p>With several layers, each layer's map is upsampled, scaled to a maximum of 1, and the maps are averaged.
  *
@@ -36,10 +42,17 @@ public abstract class CamMethod<S extends CamMethod<S>> extends AttributionMetho
     }
 
     private final Settings settings;
+    private final Function<Settings, S> copy;
 
-    /** A variant with these settings. */
-    protected CamMethod(Settings settings) {
+    /**
+     * A variant with these settings.
+     *
+     * @param settings the settings, from {@link #defaults()} or {@link #layers}
+     * @param copy the variant's constructor, which the withers call with new settings ({@code GradCam::new})
+     */
+    protected CamMethod(Settings settings, Function<Settings, S> copy) {
         this.settings = settings;
+        this.copy = copy;
     }
 
     /** The default settings: last spatial layer, ReLU on, batches of 32 for perturbation variants. */
@@ -62,9 +75,6 @@ public abstract class CamMethod<S extends CamMethod<S>> extends AttributionMetho
         return new Settings(List.of(paths), true, 32);
     }
 
-    /** The same variant with other settings. */
-    protected abstract S with(Settings newSettings);
-
     /** The settings. */
     protected Settings settings() {
         return settings;
@@ -72,55 +82,47 @@ public abstract class CamMethod<S extends CamMethod<S>> extends AttributionMetho
 
     /** Whether to apply the ReLU to the map (on by default; off shows negative evidence too). */
     public S relu(boolean on) {
-        return with(new Settings(settings.layers(), on, settings.batchSize()));
+        return copy.apply(new Settings(settings.layers(), on, settings.batchSize()));
     }
 
-    /** How many perturbed inputs go through the model in one pass (perturbation variants). */
+    /** How many perturbed inputs go through the model in one pass (perturbation variants; others ignore it). */
     public S batchSize(int n) {
-        return with(new Settings(settings.layers(), settings.relu(), positive("batch size", n)));
+        return copy.apply(new Settings(settings.layers(), settings.relu(), positive("batch size", n)));
     }
 
     /**
-     * The map of one input at one layer from its activations and gradients, before ReLU and upsampling.
+     * The per-input maps at one layer, before ReLU and upsampling, and the classes explained.
      *
-     * @param a activations, {@code K×h×w} channel-first
-     * @param g gradients of the target score w.r.t. the activations, same layout
-     * @param k channels
-     * @param h height
-     * @param w width
-     * @return the {@code h×w} map
+     * @param model the model
+     * @param scope the call's scope
+     * @param input the model inputs {@code (N, C, H, W)}
+     * @param target the target; fixed to classes already when several layers are averaged
+     * @param layer a resolved layer path
      */
-    protected abstract float[] cam(float[] a, float[] g, int k, int h, int w);
-
-    /** The per-input maps at one layer and the classes explained: by default from one gradient pass. */
-    protected LayerMaps layerMaps(ExplainableModel model, NDManager scope, NDArray input, ResolvedTarget target,
-            String layer) {
-        GradientResult g = gradients(model, scope, input, layer, target.scoreFunction());
-        long[] s = featureShape(layer, g.activation());
-        int k = (int) s[1];
-        int h = (int) s[2];
-        int w = (int) s[3];
-        float[][] acts = rows(g.activation());
-        float[][] grads = rows(g.activationGradient());
-        float[][] maps = new float[acts.length][];
-        for (int i = 0; i < acts.length; i++) {
-            maps[i] = cam(acts[i], grads[i], k, h, w);
-        }
-        return new LayerMaps(maps, h, w, classesOf(target, g.output()));
-    }
+    protected abstract LayerMaps layerMaps(ExplainableModel model, NDManager scope, NDArray input,
+            ResolvedTarget target, String layer);
 
     /** Maps of a batch at one layer's resolution, with the classes explained. */
     protected record LayerMaps(float[][] maps, int height, int width, int[] classes) {}
 
-    /** Checks that a layer gives feature maps and returns the shape. */
-    protected static long[] featureShape(String layer, NDArray activation) {
+    /**
+     * One layer's output for each input of the batch, as heap feature maps.
+     *
+     * @throws IllegalArgumentException if the layer does not output {@code (N, C, H, W)} feature maps
+     */
+    protected static FeatureMaps[] featureMaps(String layer, NDArray activation) {
         long[] s = activation.getShape().getShape();
         if (s.length != 4) {
-            throw new IllegalArgumentException("layer '" + layer + "' outputs shape " + java.util.Arrays.toString(s)
+            throw new IllegalArgumentException("layer '" + layer + "' outputs shape " + Arrays.toString(s)
                     + "; class-activation maps need feature maps (N, C, H, W): pick a convolutional layer from"
                     + " model.layers()");
         }
-        return s;
+        float[][] rows = rows(activation);
+        FeatureMaps[] out = new FeatureMaps[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            out[i] = FeatureMaps.wrap(rows[i], (int) s[1], (int) s[2], (int) s[3]);
+        }
+        return out;
     }
 
     @Override
@@ -164,21 +166,6 @@ public abstract class CamMethod<S extends CamMethod<S>> extends AttributionMetho
             }
         }
         return MethodOutput.of(total, 1, outH, outW, classes);
-    }
-
-    /** The weighted sum {@code Σ_k weights[k]·A_k} of a {@code K×plane} activation. */
-    protected static float[] weightedSum(float[] a, double[] weights, int k, int plane) {
-        float[] map = new float[plane];
-        for (int c = 0; c < k; c++) {
-            double wc = weights[c];
-            if (wc == 0) {
-                continue;
-            }
-            for (int j = 0; j < plane; j++) {
-                map[j] += (float) (wc * a[c * plane + j]);
-            }
-        }
-        return map;
     }
 
     @Override

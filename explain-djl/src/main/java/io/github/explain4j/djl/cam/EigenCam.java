@@ -4,11 +4,17 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.github.explain4j.djl.ExplainableModel;
 import io.github.explain4j.djl.attribution.ResolvedTarget;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
+import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
 
 /**
- * Eigen-CAM: the projection of a layer's activations on their first principal component (over positions), without
- * gradients or a class: it shows what the layer's dominant features respond to. The component's sign is chosen so
- * that the map agrees with the summed activations. The target only names the class recorded in provenance.
+ * Eigen-CAM: the projection of a layer's activations on their first principal component, without gradients or a
+ * class: it shows what the layer's dominant features respond to. With {@code X} the activations as a
+ * {@code positions × K} matrix, centred per channel, and {@code v₁} its first right singular vector (EJML's SVD),
+ * the map is {@code X v₁}. A singular vector has no sign of its own; the map's sign is chosen so that it agrees
+ * with the summed activations, {@code Σ_ij L_ij · Σ_k A^k_ij ≥ 0}, so that the ReLU keeps the strongly activated
+ * side. The target only names the class recorded in provenance.
  *
  * <p>M. B. Muhammad, M. Yeasin, "Eigen-CAM: Class Activation Map using Principal Components", IJCNN 2020,
  * arXiv:2008.00299.
@@ -16,7 +22,7 @@ import io.github.explain4j.djl.attribution.ResolvedTarget;
 public final class EigenCam extends CamMethod<EigenCam> {
 
     private EigenCam(Settings settings) {
-        super(settings);
+        super(settings, EigenCam::new);
     }
 
     /** At the last spatial layer. */
@@ -30,11 +36,6 @@ public final class EigenCam extends CamMethod<EigenCam> {
     }
 
     @Override
-    protected EigenCam with(Settings s) {
-        return new EigenCam(s);
-    }
-
-    @Override
     public String name() {
         return "Eigen-CAM";
     }
@@ -43,90 +44,53 @@ public final class EigenCam extends CamMethod<EigenCam> {
     protected LayerMaps layerMaps(ExplainableModel model, NDManager scope, NDArray input, ResolvedTarget target,
             String layer) {
         ResolvedTarget fixed = target.isCustom() ? target : target.fixed(model, scope, input);
-        NDArray act = model.seam().activation(scope, input, layer);
-        long[] s = featureShape(layer, act);
-        float[][] acts = rows(act);
-        float[][] maps = new float[acts.length][];
-        for (int i = 0; i < acts.length; i++) {
-            maps[i] = cam(acts[i], null, (int) s[1], (int) s[2], (int) s[3]);
+        FeatureMaps[] a = featureMaps(layer, model.seam().activation(scope, input, layer));
+        float[][] maps = new float[a.length][];
+        for (int i = 0; i < a.length; i++) {
+            maps[i] = principalProjection(a[i]);
         }
-        int[] classes = fixed.classesOrNone(acts.length);
-        return new LayerMaps(maps, (int) s[2], (int) s[3], classes);
+        return new LayerMaps(maps, a[0].height(), a[0].width(), fixed.classesOrNone(a.length));
     }
 
-    @Override
-    protected float[] cam(float[] a, float[] g, int k, int h, int w) {
-        int plane = h * w;
-        // activations as plane × k, centred per channel; the first right singular vector is the top eigenvector of
-        // the k × k covariance, found by power iteration
-        double[] mean = new double[k];
+    /** {@code X v₁}, signed to agree with {@code Σ_k A^k}; an {@code h×w} map. */
+    static float[] principalProjection(FeatureMaps a) {
+        int k = a.channels();
+        int positions = a.positions();
+        double[] mean = a.spatialMean();
+        DMatrixRMaj x = new DMatrixRMaj(positions, k);
         for (int c = 0; c < k; c++) {
-            for (int j = 0; j < plane; j++) {
-                mean[c] += a[c * plane + j];
-            }
-            mean[c] /= plane;
-        }
-        double[][] cov = new double[k][k];
-        for (int j = 0; j < plane; j++) {
-            for (int c = 0; c < k; c++) {
-                double xc = a[c * plane + j] - mean[c];
-                if (xc == 0) {
-                    continue;
-                }
-                for (int d = c; d < k; d++) {
-                    cov[c][d] += xc * (a[d * plane + j] - mean[d]);
-                }
+            for (int p = 0; p < positions; p++) {
+                x.unsafe_set(p, c, a.get(c, p) - mean[c]);
             }
         }
-        for (int c = 0; c < k; c++) {
-            for (int d = 0; d < c; d++) {
-                cov[c][d] = cov[d][c];
+        SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(positions, k, false, true,
+                true);
+        if (!svd.decompose(svd.inputModified() ? x.copy() : x)) {
+            throw new IllegalStateException("Eigen-CAM: the SVD of the " + a + " activations did not converge;"
+                    + " are they finite?");
+        }
+        double[] singular = svd.getSingularValues();
+        int top = 0;
+        for (int i = 1; i < svd.numberOfSingularValues(); i++) {
+            if (singular[i] > singular[top]) {
+                top = i;
             }
         }
-        double[] v = new double[k];
-        java.util.Arrays.fill(v, 1.0 / Math.sqrt(k));
-        for (int it = 0; it < 200; it++) {
-            double[] next = new double[k];
-            for (int c = 0; c < k; c++) {
-                double s = 0;
-                for (int d = 0; d < k; d++) {
-                    s += cov[c][d] * v[d];
-                }
-                next[c] = s;
-            }
-            double norm = 0;
-            for (double x : next) {
-                norm += x * x;
-            }
-            norm = Math.sqrt(norm);
-            if (norm == 0) {
-                break;
-            }
-            double change = 0;
-            for (int c = 0; c < k; c++) {
-                next[c] /= norm;
-                change += Math.abs(next[c] - v[c]);
-            }
-            v = next;
-            if (change < 1e-10) {
-                break;
-            }
-        }
-        float[] map = new float[plane];
+        DMatrixRMaj v = svd.getV(null, false);
+        float[] sum = a.channelSum();
+        float[] map = new float[positions];
         double agreement = 0;
-        for (int j = 0; j < plane; j++) {
-            double p = 0;
-            double sum = 0;
+        for (int p = 0; p < positions; p++) {
+            double projection = 0;
             for (int c = 0; c < k; c++) {
-                p += (a[c * plane + j] - mean[c]) * v[c];
-                sum += a[c * plane + j];
+                projection += x.unsafe_get(p, c) * v.unsafe_get(c, top);
             }
-            map[j] = (float) p;
-            agreement += p * sum;
+            map[p] = (float) projection;
+            agreement += projection * sum[p];
         }
         if (agreement < 0) {
-            for (int j = 0; j < plane; j++) {
-                map[j] = -map[j];
+            for (int p = 0; p < positions; p++) {
+                map[p] = -map[p];
             }
         }
         return map;

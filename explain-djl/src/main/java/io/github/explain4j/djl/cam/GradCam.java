@@ -14,10 +14,10 @@ package io.github.explain4j.djl.cam;
  * <p>R. R. Selvaraju, M. Cogswell, A. Das, R. Vedantam, D. Parikh, D. Batra, "Grad-CAM: Visual Explanations from
  * Deep Networks via Gradient-based Localization", ICCV 2017, arXiv:1610.02391.
  */
-public final class GradCam extends CamMethod<GradCam> {
+public final class GradCam extends GradientCamMethod<GradCam> {
 
     private GradCam(Settings settings) {
-        super(settings);
+        super(settings, GradCam::new);
     }
 
     /** Grad-CAM at the model's last spatial layer. */
@@ -31,26 +31,13 @@ public final class GradCam extends CamMethod<GradCam> {
     }
 
     @Override
-    protected GradCam with(Settings s) {
-        return new GradCam(s);
-    }
-
-    @Override
     public String name() {
         return "Grad-CAM";
     }
 
+    /** {@code α_k = mean_ij G^k_ij}. */
     @Override
-    protected float[] cam(float[] a, float[] g, int k, int h, int w) {
-        int plane = h * w;
-        double[] alpha = new double[k];
-        for (int c = 0; c < k; c++) {
-            double s = 0;
-            for (int j = 0; j < plane; j++) {
-                s += g[c * plane + j];
-            }
-            alpha[c] = s / plane;
-        }
-        return weightedSum(a, alpha, k, plane);
+    protected double[] weights(FeatureMaps a, FeatureMaps g) {
+        return g.spatialMean();
     }
 }

@@ -8,10 +8,10 @@ package io.github.explain4j.djl.cam;
  * <p>A. Chattopadhyay, A. Sarkar, P. Howlader, V. N. Balasubramanian, "Grad-CAM++: Improved Visual Explanations for
  * Deep Convolutional Networks", WACV 2018, arXiv:1710.11063.
  */
-public final class GradCamPlusPlus extends CamMethod<GradCamPlusPlus> {
+public final class GradCamPlusPlus extends GradientCamMethod<GradCamPlusPlus> {
 
     private GradCamPlusPlus(Settings settings) {
-        super(settings);
+        super(settings, GradCamPlusPlus::new);
     }
 
     /** At the last spatial layer. */
@@ -25,34 +25,18 @@ public final class GradCamPlusPlus extends CamMethod<GradCamPlusPlus> {
     }
 
     @Override
-    protected GradCamPlusPlus with(Settings s) {
-        return new GradCamPlusPlus(s);
-    }
-
-    @Override
     public String name() {
         return "Grad-CAM++";
     }
 
+    /** {@code w_k = Σ_ij α^k_ij ReLU(G^k_ij)}, {@code α^k_ij = G²/(2G² + Σ_ab A^k_ab · G³)} (0 where 0/0). */
     @Override
-    protected float[] cam(float[] a, float[] g, int k, int h, int w) {
-        int plane = h * w;
-        double[] weights = new double[k];
-        for (int c = 0; c < k; c++) {
-            double sumA = 0;
-            for (int j = 0; j < plane; j++) {
-                sumA += a[c * plane + j];
-            }
-            double wc = 0;
-            for (int j = 0; j < plane; j++) {
-                double gj = g[c * plane + j];
-                double g2 = gj * gj;
-                double denominator = 2 * g2 + sumA * g2 * gj;
-                double alpha = denominator != 0 ? g2 / denominator : 0;
-                wc += alpha * Math.max(0, gj);
-            }
-            weights[c] = wc;
-        }
-        return weightedSum(a, weights, k, plane);
+    protected double[] weights(FeatureMaps a, FeatureMaps g) {
+        double[] sumA = a.spatialSum();
+        return g.map((k, x) -> {
+            double g2 = x * x;
+            double denominator = 2 * g2 + sumA[k] * g2 * x;
+            return denominator != 0 ? g2 / denominator * Math.max(0, x) : 0;
+        }).spatialSum();
     }
 }

@@ -8,10 +8,10 @@ package io.github.explain4j.djl.cam;
  * <p>R. L. Draelos, L. Carin, "Use HiResCAM instead of Grad-CAM for faithful explanations of convolutional neural
  * networks", arXiv:2011.08891, 2020.
  */
-public final class HiResCam extends CamMethod<HiResCam> {
+public final class HiResCam extends GradientCamMethod<HiResCam> {
 
     private HiResCam(Settings settings) {
-        super(settings);
+        super(settings, HiResCam::new);
     }
 
     /** At the last spatial layer. */
@@ -25,24 +25,13 @@ public final class HiResCam extends CamMethod<HiResCam> {
     }
 
     @Override
-    protected HiResCam with(Settings s) {
-        return new HiResCam(s);
-    }
-
-    @Override
     public String name() {
         return "HiResCAM";
     }
 
+    /** {@code L = Σ_k A^k ⊙ G^k}. */
     @Override
-    protected float[] cam(float[] a, float[] g, int k, int h, int w) {
-        int plane = h * w;
-        float[] map = new float[plane];
-        for (int c = 0; c < k; c++) {
-            for (int j = 0; j < plane; j++) {
-                map[j] += g[c * plane + j] * a[c * plane + j];
-            }
-        }
-        return map;
+    protected float[] image(FeatureMaps a, FeatureMaps g) {
+        return a.times(g).channelSum();
     }
 }

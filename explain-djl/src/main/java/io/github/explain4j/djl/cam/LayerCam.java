@@ -7,10 +7,10 @@ package io.github.explain4j.djl.cam;
  * <p>P.-T. Jiang, C.-B. Zhang, Q. Hou, M.-M. Cheng, Y. Wei, "LayerCAM: Exploring Hierarchical Class Activation Maps
  * for Localization", IEEE TIP 30, 2021.
  */
-public final class LayerCam extends CamMethod<LayerCam> {
+public final class LayerCam extends GradientCamMethod<LayerCam> {
 
     private LayerCam(Settings settings) {
-        super(settings);
+        super(settings, LayerCam::new);
     }
 
     /** At the last spatial layer. */
@@ -24,24 +24,13 @@ public final class LayerCam extends CamMethod<LayerCam> {
     }
 
     @Override
-    protected LayerCam with(Settings s) {
-        return new LayerCam(s);
-    }
-
-    @Override
     public String name() {
         return "Layer-CAM";
     }
 
+    /** {@code L = Σ_k A^k ⊙ ReLU(G^k)}. */
     @Override
-    protected float[] cam(float[] a, float[] g, int k, int h, int w) {
-        int plane = h * w;
-        float[] map = new float[plane];
-        for (int c = 0; c < k; c++) {
-            for (int j = 0; j < plane; j++) {
-                map[j] += Math.max(0f, g[c * plane + j]) * a[c * plane + j];
-            }
-        }
-        return map;
+    protected float[] image(FeatureMaps a, FeatureMaps g) {
+        return a.times(g.relu()).channelSum();
     }
 }

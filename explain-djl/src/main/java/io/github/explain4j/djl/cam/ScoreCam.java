@@ -2,10 +2,7 @@ package io.github.explain4j.djl.cam;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.github.explain4j.djl.ExplainableModel;
-import io.github.explain4j.djl.attribution.ResolvedTarget;
 import io.github.explain4j.djl.internal.HeapArrays;
 import io.github.explain4j.render.Heatmaps;
 
@@ -18,10 +15,10 @@ import io.github.explain4j.render.Heatmaps;
  * <p>H. Wang, Z. Wang, M. Du, F. Yang, Z. Zhang, S. Ding, P. Mardziel, X. Hu, "Score-CAM: Score-Weighted Visual
  * Explanations for Convolutional Neural Networks", CVPR workshops 2020, arXiv:1910.01279.
  */
-public final class ScoreCam extends CamMethod<ScoreCam> {
+public final class ScoreCam extends PerturbationCamMethod<ScoreCam> {
 
     private ScoreCam(Settings settings) {
-        super(settings);
+        super(settings, ScoreCam::new);
     }
 
     /** At the last spatial layer. */
@@ -35,79 +32,46 @@ public final class ScoreCam extends CamMethod<ScoreCam> {
     }
 
     @Override
-    protected ScoreCam with(Settings s) {
-        return new ScoreCam(s);
-    }
-
-    @Override
     public String name() {
         return "Score-CAM";
     }
 
+    /** {@code w_k = softmax_k(y_c(x ⊙ M_k))}. */
     @Override
-    protected float[] cam(float[] a, float[] g, int k, int h, int w) {
-        throw new IllegalStateException("Score-CAM computes its maps from forward passes");
+    protected double[] weights(Probe probe) {
+        return softmax(probe.scores((chunk, first, count) ->
+                probe.model().seam().forward(chunk, masked(probe, chunk, first, count))));
     }
 
-    @Override
-    protected LayerMaps layerMaps(ExplainableModel model, NDManager scope, NDArray input, ResolvedTarget target,
-            String layer) {
-        ResolvedTarget fixed = target.fixed(model, scope, input);
-        NDArray act = model.seam().activation(scope, input, layer);
-        long[] s = featureShape(layer, act);
-        int k = (int) s[1];
-        int h = (int) s[2];
-        int w = (int) s[3];
-        int plane = h * w;
-        float[][] acts = rows(act);
-        float[][] x = rows(input);
-        int channels = (int) input.getShape().get(1);
-        int outH = (int) input.getShape().get(2);
-        int outW = (int) input.getShape().get(3);
-        int outPlane = outH * outW;
-        int batch = settings().batchSize();
-        float[][] maps = new float[acts.length][];
-        long done = 0;
-        long total = (long) acts.length * k;
-        for (int i = 0; i < acts.length; i++) {
-            double[] scores = new double[k];
-            ResolvedTarget one = fixed.slice(i, i + 1);
-            for (int start = 0; start < k; start += batch) {
-                int b = Math.min(batch, k - start);
-                float[] masked = new float[b * channels * outPlane];
-                for (int m = 0; m < b; m++) {
-                    float[] up = Heatmaps.resize(java.util.Arrays.copyOfRange(acts[i], (start + m) * plane,
-                            (start + m + 1) * plane), h, w, outH, outW);
-                    float min = Float.POSITIVE_INFINITY;
-                    float max = Float.NEGATIVE_INFINITY;
-                    for (float v : up) {
-                        min = Math.min(min, v);
-                        max = Math.max(max, v);
-                    }
-                    float range = max - min;
-                    for (int c = 0; c < channels; c++) {
-                        for (int j = 0; j < outPlane; j++) {
-                            float mask = range > 0 ? (up[j] - min) / range : 0f;
-                            masked[(m * channels + c) * outPlane + j] = x[i][c * outPlane + j] * mask;
-                        }
-                    }
-                }
-                try (NDManager chunk = scope.newSubManager()) {
-                    NDArray in = HeapArrays.create(chunk, masked, new Shape(b, channels, outH, outW))
-                            .toType(input.getDataType(), false);
-                    NDArray out = model.seam().forward(chunk, in);
-                    float[] y = one.repeatEach(b).scoreFunction().scores(out).toType(DataType.FLOAT32, false)
-                            .toFloatArray();
-                    for (int m = 0; m < b; m++) {
-                        scores[start + m] = y[m];
-                    }
-                }
-                done += b;
-                model.progress().progress(name(), done, total);
-            }
-            maps[i] = weightedSum(acts[i], softmax(scores), k, plane);
+    /** {@code x ⊙ M_k} for {@code k = first … first + count − 1}, {@code (count, C, H, W)} in {@code chunk}. */
+    private static NDArray masked(Probe probe, NDManager chunk, int first, int count) {
+        NDArray x = probe.input();
+        int outH = (int) x.getShape().get(2);
+        int outW = (int) x.getShape().get(3);
+        FeatureMaps a = probe.maps();
+        float[] masks = new float[count * outH * outW];
+        for (int m = 0; m < count; m++) {
+            float[] mask = unitRange(Heatmaps.resize(a.channel(first + m), a.height(), a.width(), outH, outW));
+            System.arraycopy(mask, 0, masks, m * mask.length, mask.length);
         }
-        return new LayerMaps(maps, h, w, fixed.classesOrNone(acts.length));
+        return HeapArrays.create(chunk, masks, new Shape(count, 1, outH, outW)).toType(x.getDataType(), false)
+                .mul(x);
+    }
+
+    /** {@code M = (A − min A) / (max A − min A)}, all zero for a constant map. */
+    private static float[] unitRange(float[] up) {
+        float min = Float.POSITIVE_INFINITY;
+        float max = Float.NEGATIVE_INFINITY;
+        for (float v : up) {
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+        }
+        float range = max - min;
+        float[] out = new float[up.length];
+        for (int j = 0; j < up.length; j++) {
+            out[j] = range > 0 ? (up[j] - min) / range : 0f;
+        }
+        return out;
     }
 
     static double[] softmax(double[] v) {
@@ -126,5 +90,4 @@ public final class ScoreCam extends CamMethod<ScoreCam> {
         }
         return out;
     }
-
 }

@@ -7,10 +7,10 @@ package io.github.explain4j.djl.cam;
  * <p>R. Fu, Q. Hu, X. Dong, Y. Guo, Y. Gao, B. Li, "Axiom-based Grad-CAM: Towards Accurate Visualization and
  * Explanation of CNNs", BMVC 2020, arXiv:2008.02312.
  */
-public final class XGradCam extends CamMethod<XGradCam> {
+public final class XGradCam extends GradientCamMethod<XGradCam> {
 
     private XGradCam(Settings settings) {
-        super(settings);
+        super(settings, XGradCam::new);
     }
 
     /** At the last spatial layer. */
@@ -24,28 +24,18 @@ public final class XGradCam extends CamMethod<XGradCam> {
     }
 
     @Override
-    protected XGradCam with(Settings s) {
-        return new XGradCam(s);
-    }
-
-    @Override
     public String name() {
         return "XGrad-CAM";
     }
 
+    /** {@code w_k = Σ_ij A^k_ij G^k_ij / Σ_ij A^k_ij} (a tiny constant keeps an all-zero channel finite). */
     @Override
-    protected float[] cam(float[] a, float[] g, int k, int h, int w) {
-        int plane = h * w;
-        double[] weights = new double[k];
-        for (int c = 0; c < k; c++) {
-            double ag = 0;
-            double sumA = 0;
-            for (int j = 0; j < plane; j++) {
-                ag += (double) a[c * plane + j] * g[c * plane + j];
-                sumA += a[c * plane + j];
-            }
-            weights[c] = ag / (sumA + 1e-7);
+    protected double[] weights(FeatureMaps a, FeatureMaps g) {
+        double[] w = a.times(g).spatialSum();
+        double[] sumA = a.spatialSum();
+        for (int k = 0; k < w.length; k++) {
+            w[k] /= sumA[k] + 1e-7;
         }
-        return weightedSum(a, weights, k, plane);
+        return w;
     }
 }
