@@ -11,7 +11,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.github.explain4j.api.InputSpec;
 import io.github.explain4j.djl.ExplainableModel;
-import io.github.explain4j.djl.attribution.ResolvedTarget;
+import io.github.explain4j.djl.core.ResolvedTarget;
 import io.github.explain4j.djl.seam.GradientResult;
 import java.util.SplittableRandom;
 

@@ -151,11 +151,11 @@ public final class PairedRun {
                 io.github.explain4j.djl.ExplainableModel.of(seam, f.model.spec(), f.model.name());
         NDArray full = f.noisyBatch(Math.min(batch, samples));
         NDArray last = samples % batch == 0 || batch >= samples ? null : f.noisyBatch(samples % batch);
-        Map<String, io.github.explain4j.djl.attribution.AttributionMethod> methods = new LinkedHashMap<>();
+        Map<String, io.github.explain4j.djl.core.AttributionMethod> methods = new LinkedHashMap<>();
         methods.put("gradCam", GradCam.create());
         methods.put("smoothGrad", SmoothGrad.of(Saliency.create()).samples(samples).noise(0.15).batchSize(batch));
         methods.put("ig", IntegratedGradients.create().steps(samples).batchSize(batch));
-        for (Map.Entry<String, io.github.explain4j.djl.attribution.AttributionMethod> m : methods.entrySet()) {
+        for (Map.Entry<String, io.github.explain4j.djl.core.AttributionMethod> m : methods.entrySet()) {
             if (only != null && !only.equals(m.getKey())) {
                 continue;
             }

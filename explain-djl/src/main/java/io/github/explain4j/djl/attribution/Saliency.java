@@ -4,6 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.github.explain4j.api.Attribution;
 import io.github.explain4j.djl.ExplainableModel;
+import io.github.explain4j.djl.core.AttributionMethod;
+import io.github.explain4j.djl.core.MethodOutput;
+import io.github.explain4j.djl.core.ResolvedTarget;
 import io.github.explain4j.djl.seam.GradientResult;
 import java.util.Map;
 

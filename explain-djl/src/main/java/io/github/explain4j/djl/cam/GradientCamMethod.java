@@ -3,7 +3,7 @@ package io.github.explain4j.djl.cam;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.github.explain4j.djl.ExplainableModel;
-import io.github.explain4j.djl.attribution.ResolvedTarget;
+import io.github.explain4j.djl.core.ResolvedTarget;
 import io.github.explain4j.djl.seam.GradientResult;
 import java.util.function.Function;
 

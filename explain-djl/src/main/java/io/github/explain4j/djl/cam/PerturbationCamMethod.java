@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import io.github.explain4j.djl.ExplainableModel;
-import io.github.explain4j.djl.attribution.ResolvedTarget;
+import io.github.explain4j.djl.core.ResolvedTarget;
 import java.util.function.Function;
 
 /**

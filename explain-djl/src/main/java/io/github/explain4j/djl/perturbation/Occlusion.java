@@ -5,8 +5,8 @@ import ai.djl.ndarray.NDManager;
 import io.github.explain4j.api.Attribution;
 import io.github.explain4j.djl.CustomTarget;
 import io.github.explain4j.djl.ExplainableModel;
-import io.github.explain4j.djl.attribution.MethodOutput;
-import io.github.explain4j.djl.attribution.ResolvedTarget;
+import io.github.explain4j.djl.core.MethodOutput;
+import io.github.explain4j.djl.core.ResolvedTarget;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

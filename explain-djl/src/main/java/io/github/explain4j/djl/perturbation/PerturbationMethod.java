@@ -5,8 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import io.github.explain4j.api.InputSpec;
 import io.github.explain4j.djl.ExplainableModel;
-import io.github.explain4j.djl.attribution.AttributionMethod;
-import io.github.explain4j.djl.attribution.ResolvedTarget;
+import io.github.explain4j.djl.core.AttributionMethod;
+import io.github.explain4j.djl.core.ResolvedTarget;
 import io.github.explain4j.djl.internal.HeapArrays;
 
 /**

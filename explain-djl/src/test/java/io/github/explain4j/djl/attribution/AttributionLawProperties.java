@@ -1,7 +1,5 @@
 package io.github.explain4j.djl.attribution;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -14,14 +12,16 @@ import io.github.explain4j.api.InputSpec;
 import io.github.explain4j.api.Target;
 import io.github.explain4j.djl.ExplainableModel;
 import io.github.explain4j.djl.cam.GradCam;
+import io.github.explain4j.djl.core.AttributionMethod;
 import io.github.explain4j.djl.fixtures.TestNets;
 import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
 import net.jqwik.api.constraints.IntRange;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Laws that hold for any weights and inputs, checked on generated cases on both engines. */
 class AttributionLawProperties {

@@ -1,10 +1,5 @@
 package io.github.explain4j.djl.attribution;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -19,12 +14,17 @@ import io.github.explain4j.djl.backprop.GuidedBackprop;
 import io.github.explain4j.djl.backprop.GuidedGradCam;
 import io.github.explain4j.djl.backprop.Lrp;
 import io.github.explain4j.djl.cam.GradCam;
+import io.github.explain4j.djl.core.AttributionMethod;
 import io.github.explain4j.djl.fixtures.TestNets;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The checks every method passes on every engine: result shape and provenance, finite values, determinism (with a

@@ -1,8 +1,5 @@
 package io.github.explain4j.djl.attribution;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -15,6 +12,7 @@ import io.github.explain4j.api.InputSpec;
 import io.github.explain4j.api.Target;
 import io.github.explain4j.djl.ExplainableModel;
 import io.github.explain4j.djl.cam.GradCam;
+import io.github.explain4j.djl.core.AttributionMethod;
 import io.github.explain4j.djl.fixtures.TestNets;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +21,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Explaining leaves the model as it was, releases every native array, and is safe from several threads. */
 class ModelSafetyTest {

@@ -1,10 +1,5 @@
 package io.github.explain4j.djl.attribution;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -13,11 +8,16 @@ import io.github.explain4j.api.InputSpec;
 import io.github.explain4j.api.Target;
 import io.github.explain4j.djl.ExplainableModel;
 import io.github.explain4j.djl.cam.GradCam;
+import io.github.explain4j.djl.core.AttributionMethod;
 import io.github.explain4j.djl.fixtures.TestNets;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** SmoothGrad's laws: zero noise gives the wrapped method, seeds reproduce, the variants relate as they must. */
 class SmoothGradTest {

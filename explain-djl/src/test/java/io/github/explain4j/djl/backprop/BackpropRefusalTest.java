@@ -23,7 +23,7 @@ import ai.djl.nn.pooling.Pool;
 import io.github.explain4j.api.InputSpec;
 import io.github.explain4j.api.Target;
 import io.github.explain4j.djl.ExplainableModel;
-import io.github.explain4j.djl.attribution.AttributionMethod;
+import io.github.explain4j.djl.core.AttributionMethod;
 import io.github.explain4j.djl.fixtures.TestNets;
 import java.util.List;
 import java.util.function.Function;

@@ -1,4 +1,4 @@
-package io.github.explain4j.djl.attribution;
+package io.github.explain4j.djl.core;
 
 import java.util.List;
 import java.util.Map;

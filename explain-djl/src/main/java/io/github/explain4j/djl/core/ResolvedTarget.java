@@ -1,4 +1,4 @@
-package io.github.explain4j.djl.attribution;
+package io.github.explain4j.djl.core;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
