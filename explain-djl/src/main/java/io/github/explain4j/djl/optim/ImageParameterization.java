@@ -1,0 +1,198 @@
+package io.github.explain4j.djl.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import io.github.explain4j.djl.internal.HeapArrays;
+import io.github.explain4j.optim.Parameterization;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * A {@link Parameterization} realised on an engine: the initial parameters, and the differentiable function from
+ * parameters to images {@code (N, C, H, W)} with pixel values in [0, 1] (before the model's normalisation). Works on
+ * every engine: the inverse real 2-D Fourier transform is written as products with cosine and sine matrices (DJL's
+ * MXNet engine has no FFT), following the definition of numpy's {@code irfft2} — an inverse complex DFT along the
+ * rows, then an inverse real DFT along the columns.
+ *
+ * <p>The Fourier space scales each frequency {@code f = √(f_y² + f_x²)} (cycles per pixel) by
+ * {@code 1 / max(f, 1/max(H, W))^decay · √(H·W)}, so that the spectrum of the random start falls like natural images'
+ * and every frequency moves the image alike (Olah et al., "Feature Visualization", Distill 2017; Lucid's
+ * {@code fft_image}). Decorrelated colours multiply the three channels by the square root of the colour correlation
+ * of natural images (Lucid's {@code color_correlation_svd_sqrt}, normalised by its largest column norm).
+ */
+public final class ImageParameterization {
+
+    /** The square root of the colour correlation of natural images (Lucid's ImageNet estimate), rows R, G, B. */
+    static final double[][] COLOR_CORRELATION_SQRT = {
+        {0.26, 0.09, 0.02},
+        {0.27, 0.00, -0.05},
+        {0.27, -0.09, 0.03}};
+
+    private final Parameterization description;
+    private final int channels;
+    private final int height;
+    private final int width;
+
+    /**
+     * @param description what to realise
+     * @param channels the model's input channels (colour decorrelation needs 3; it is skipped for 1)
+     * @param height the image height
+     * @param width the image width
+     */
+    public ImageParameterization(Parameterization description, int channels, int height, int width) {
+        if (channels < 1 || height < 2 || width < 2) {
+            throw new IllegalArgumentException("image shape was " + channels + "×" + height + "×" + width
+                    + "; expected at least one channel and 2×2 pixels");
+        }
+        if (description.isDecorrelated() && channels != 3 && channels != 1) {
+            throw new IllegalArgumentException("colour decorrelation needs 3 channels (or 1, where it does"
+                    + " nothing), the model takes " + channels + "; drop .decorrelated()");
+        }
+        this.description = description;
+        this.channels = channels;
+        this.height = height;
+        this.width = width;
+    }
+
+    /** The shape of the parameters: pixels {@code (N, C, H, W)}; Fourier {@code (2, N, C, H, W/2 + 1)}. */
+    public Shape parameterShape() {
+        int n = description.batch();
+        return description.space() == Parameterization.Space.PIXELS ? new Shape(n, channels, height, width)
+                : new Shape(2, n, channels, height, width / 2 + 1);
+    }
+
+    /** Random initial parameters, normal with the description's spread, from {@code seed}. */
+    public NDArray initial(NDManager manager, long seed) {
+        Shape shape = parameterShape();
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] values = new float[(int) shape.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) (nextGaussian(random) * description.scale());
+        }
+        return HeapArrays.create(manager, values, shape);
+    }
+
+    /** The images {@code (N, C, H, W)} in [0, 1] (for the range NONE, unbounded) from the parameters. */
+    public NDArray image(NDArray parameters) {
+        NDManager m = parameters.getManager();
+        DataType type = parameters.getDataType();
+        NDArray raw = description.space() == Parameterization.Space.PIXELS ? parameters
+                : inverseRealFft2(parameters.get(0).mul(spectrumScale(m, type)),
+                        parameters.get(1).mul(spectrumScale(m, type)), height, width).div(4);
+        if (description.isDecorrelated() && channels == 3) {
+            raw = decorrelate(raw);
+        }
+        return switch (description.range()) {
+            case SIGMOID -> Activation.sigmoid(raw);
+            case CLIP -> raw.add(0.5).clip(0, 1);
+            case NONE -> raw;
+        };
+    }
+
+    /** The function a trace builds its input from: parameters (one array) to images. */
+    public java.util.function.Function<NDList, NDArray> function() {
+        return p -> image(p.singletonOrThrow());
+    }
+
+    /** The parameterisation realised here. */
+    public Parameterization description() {
+        return description;
+    }
+
+    /** {@code 1 / max(f, 1/max(H, W))^decay · √(H·W)} for each frequency of the half spectrum, {@code (H, W/2+1)}. */
+    NDArray spectrumScale(NDManager m, DataType type) {
+        int v = width / 2 + 1;
+        double[] scale = new double[height * v];
+        double floor = 1.0 / Math.max(height, width);
+        for (int u = 0; u < height; u++) {
+            double fy = (u <= (height - 1) / 2 ? u : u - height) / (double) height; // numpy's fftfreq
+            for (int k = 0; k < v; k++) {
+                double fx = k / (double) width; // rfftfreq
+                double f = Math.max(Math.sqrt(fy * fy + fx * fx), floor);
+                scale[u * v + k] = Math.pow(f, -description.decay()) * Math.sqrt((double) height * width);
+            }
+        }
+        return HeapArrays.create(m, scale, new Shape(height, v)).toType(type, false);
+    }
+
+    /**
+     * numpy's {@code irfft2} of a half spectrum {@code re + i·im}, each {@code (..., H, W/2+1)}, as matrix
+     * products: {@code Y = (1/H) e^{+2πi um/H} X} along the rows, then
+     * {@code x[n] = (1/W) Σ_v c_v (Re Y_v cos(2πvn/W) − Im Y_v sin(2πvn/W))} with {@code c_v = 2} except for the
+     * constant and (even W) the Nyquist column, whose imaginary parts drop out.
+     */
+    static NDArray inverseRealFft2(NDArray re, NDArray im, int height, int width) {
+        NDManager m = re.getManager();
+        DataType type = re.getDataType();
+        int v = width / 2 + 1;
+        double[] ch = new double[height * height];
+        double[] sh = new double[height * height];
+        for (int row = 0; row < height; row++) {
+            for (int u = 0; u < height; u++) {
+                double a = 2 * Math.PI * ((long) u * row % height) / height;
+                ch[row * height + u] = Math.cos(a) / height;
+                sh[row * height + u] = Math.sin(a) / height;
+            }
+        }
+        double[] p = new double[v * width];
+        double[] q = new double[v * width];
+        for (int k = 0; k < v; k++) {
+            double c = k == 0 || (width % 2 == 0 && k == width / 2) ? 1 : 2;
+            for (int n = 0; n < width; n++) {
+                double a = 2 * Math.PI * ((long) k * n % width) / width;
+                p[k * width + n] = c * Math.cos(a) / width;
+                q[k * width + n] = c * Math.sin(a) / width;
+            }
+        }
+        NDArray cH = HeapArrays.create(m, ch, new Shape(height, height)).toType(type, false);
+        NDArray sH = HeapArrays.create(m, sh, new Shape(height, height)).toType(type, false);
+        NDArray pW = HeapArrays.create(m, p, new Shape(v, width)).toType(type, false);
+        NDArray qW = HeapArrays.create(m, q, new Shape(v, width)).toType(type, false);
+        NDArray yRe = cH.matMul(re).sub(sH.matMul(im));
+        NDArray yIm = sH.matMul(re).add(cH.matMul(im));
+        return yRe.matMul(pW).sub(yIm.matMul(qW));
+    }
+
+    /** Mixes the channels by the normalised square root of the colour correlation. */
+    static NDArray decorrelate(NDArray image) {
+        double maxNorm = 0;
+        for (int col = 0; col < 3; col++) {
+            double s = 0;
+            for (int row = 0; row < 3; row++) {
+                s += COLOR_CORRELATION_SQRT[row][col] * COLOR_CORRELATION_SQRT[row][col];
+            }
+            maxNorm = Math.max(maxNorm, Math.sqrt(s));
+        }
+        double[] mix = new double[9];
+        for (int row = 0; row < 3; row++) {
+            for (int col = 0; col < 3; col++) {
+                mix[row * 3 + col] = COLOR_CORRELATION_SQRT[row][col] / maxNorm;
+            }
+        }
+        NDArray matrix = HeapArrays.create(image.getManager(), mix, new Shape(3, 3)).toType(image.getDataType(),
+                false);
+        // out[c] = Σ_d M[c, d] · in[d]: channels last, times Mᵀ, channels back
+        return image.transpose(0, 2, 3, 1).matMul(matrix.transpose()).transpose(0, 3, 1, 2);
+    }
+
+    private static double nextGaussian(SplittableRandom r) {
+        double u;
+        double v;
+        double s;
+        do {
+            u = r.nextDouble() * 2 - 1;
+            v = r.nextDouble() * 2 - 1;
+            s = u * u + v * v;
+        } while (s >= 1 || s == 0);
+        return u * Math.sqrt(-2 * Math.log(s) / s);
+    }
+
+    @Override
+    public String toString() {
+        return description.description() + " " + List.of(channels, height, width);
+    }
+}
