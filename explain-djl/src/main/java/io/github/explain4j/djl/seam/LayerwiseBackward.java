@@ -1,8 +1,8 @@
 package io.github.explain4j.djl.seam;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
@@ -62,7 +62,7 @@ import java.util.function.UnaryOperator;
  * them, never explained with a partial rule. Layers after the seam's output layer
  * ({@link ModelSeam#withOutputLayer}) are neither run nor checked.
  *
- * <p>All arrays belong to the caller's scope; the engine's gradient lock is held for the whole pass.
+ * <p>All arrays belong to the caller's scope; the engine's {@link GradientLock} is held for the whole pass.
  */
 public final class LayerwiseBackward {
 
