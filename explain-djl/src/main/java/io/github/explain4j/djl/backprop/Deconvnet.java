@@ -29,7 +29,7 @@ public final class Deconvnet extends ReluRuleBackprop {
     }
 
     @Override
-    protected LayerwiseBackward.Rule rule() {
-        return LayerwiseBackward.Rule.deconvnet();
+    PropagationRule rule() {
+        return DeconvnetRule.INSTANCE;
     }
 }

@@ -28,7 +28,7 @@ public final class GuidedBackprop extends ReluRuleBackprop {
     }
 
     @Override
-    protected LayerwiseBackward.Rule rule() {
-        return LayerwiseBackward.Rule.guided();
+    PropagationRule rule() {
+        return GuidedRule.INSTANCE;
     }
 }

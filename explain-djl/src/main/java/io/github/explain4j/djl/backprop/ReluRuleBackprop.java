@@ -12,9 +12,9 @@ import java.util.Map;
 
 /**
  * The template of the methods that send the target's gradient back to the input with their own rule at every
- * ReLU (guided backpropagation, deconvnet): a variant names its {@link LayerwiseBackward.Rule}. One map per input
- * channel, shown as the largest absolute value. Models whose ReLUs cannot all be reached are refused (see
- * {@link LayerwiseBackward}).
+ * ReLU (guided backpropagation, deconvnet): a variant names its {@link PropagationRule}, which changes the ReLU
+ * step and keeps the gradient elsewhere. One map per input channel, shown as the largest absolute value. Models
+ * whose ReLUs cannot all be reached are refused (see {@link LayerwiseBackward}).
  */
 public abstract class ReluRuleBackprop extends AttributionMethod {
 
@@ -22,12 +22,12 @@ public abstract class ReluRuleBackprop extends AttributionMethod {
     ReluRuleBackprop() {}
 
     /** The rule applied at every ReLU. */
-    protected abstract LayerwiseBackward.Rule rule();
+    abstract PropagationRule rule();
 
     @Override
     public MethodOutput attribute(ExplainableModel model, NDManager scope, NDArray input, ResolvedTarget target) {
         LayerwiseBackward.Result r = LayerwiseBackward.of(model.seam())
-                .propagate(scope, input, target.scoreFunction(), rule());
+                .propagate(scope, input, target.scoreFunction(), AppliedRules.gradient(rule()));
         return MethodOutput.of(rows(r.inputSignal()), (int) input.getShape().get(1), (int) input.getShape().get(2),
                 (int) input.getShape().get(3), classesOf(target, r.output()));
     }

@@ -1,9 +1,10 @@
 package io.github.explain4j.djl.seam;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.ParallelBlock;
@@ -19,11 +20,12 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import io.github.explain4j.djl.blocks.NamedBlocks;
-import io.github.explain4j.djl.internal.DetachedParameterStore;
 import io.github.explain4j.djl.internal.GradientLock;
 import io.github.explain4j.djl.internal.OperandPins;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -35,18 +37,23 @@ import java.util.function.UnaryOperator;
  * written out layer by layer over the same tree {@link BlockTreeSeam} walks:
  * <ol>
  *   <li>a forward walk keeps every node's input and output (BatchNorm as the affine map of its running
- *       statistics, Dropout as the identity, parameters seen through a {@link DetachedParameterStore});</li>
+ *       statistics, Dropout as the identity, parameters seen through a detached parameter store);</li>
  *   <li>the backward walk visits {@link SequentialBlock} children in reverse; a {@link ParallelBlock} must join its
- *       branches with {@link NamedBlocks#sum()} (checked on the recorded values as well): its signal is handed to
- *       the branches by the rule and the branches' results are summed at the fork;</li>
- *   <li>each leaf gets the rule's treatment: a ReLU ({@code LambdaBlock} named {@code "ReLU"}, as
+ *       branches with {@link NamedBlocks#sum()} (checked on the recorded values as well): the join is handed to the
+ *       rule as a linear layer whose input is its branches' outputs stacked on a new first axis, and the branches'
+ *       results are summed at the fork;</li>
+ *   <li>each leaf gets the {@link Rule}'s treatment: a ReLU ({@code LambdaBlock} named {@code "ReLU"}, as
  *       {@code Activation.reluBlock()} builds it, or {@code "relu"}, as the TF.js importer does; its recorded output
- *       is checked to be {@code max(x, 0)}) gets the rule's ReLU step; a layer that is affine or piecewise-linear
- *       without a hidden ReLU ({@link Conv1d}/{@link Conv2d}/{@link Conv3d}, {@link Linear}, {@link BatchNorm},
- *       {@link Dropout}, DJL's pooling, flatten and identity blocks) gets its vector–Jacobian product from a
- *       small gradient pass on that layer alone (or LRP's redistribution built from such products).</li>
+ *       is checked to be {@code max(x, 0)}) gets {@link Rule#relu}; an affine layer ({@link Conv1d}/{@link Conv2d}/
+ *       {@link Conv3d}, {@link Linear}, {@link BatchNorm}, average pooling) gets {@link Rule#linear}; the layers
+ *       that move each output value from one input value (max-pooling, flatten, padding, identity) and
+ *       {@link Dropout} pass the signal back to the values they took, whatever the rule.</li>
  * </ol>
- * Parameter-free blocks are recognised by the names DJL gives its {@code LambdaBlock}s ({@code identity},
+ * The rules themselves — what guided backpropagation, deconvnet and each LRP rule compute — live in
+ * {@code io.github.explain4j.djl.backprop}; this class only walks, records and offers each layer's forward and
+ * backward passes ({@link Layer}).
+ *
+ * <p>Parameter-free blocks are recognised by the names DJL gives its {@code LambdaBlock}s ({@code identity},
  * {@code batchFlatten}, {@code maxPool2d}, {@code avgPool2d}, {@code globalAvgPool2d}, …) and those the TF.js importer
  * gives ({@code relu}, {@code flatten}, {@code pad}); convolutions and linear layers by their exact DJL classes. Any
  * other block — an anonymous {@code LambdaBlock}, a subclass or custom block, another join, an activation without a
@@ -59,63 +66,133 @@ import java.util.function.UnaryOperator;
  */
 public final class LayerwiseBackward {
 
-    /** What the backward pass computes at ReLUs, affine layers and sums. */
-    public sealed interface Rule {
+    /**
+     * What a method computes where the walk hands it a layer. The walk asks it at every ReLU and at every affine
+     * layer (convolution, dense, BatchNorm, average pooling, a residual sum); routing layers and Dropout pass the
+     * signal back to the values they took. Implemented by {@code io.github.explain4j.djl.backprop}, whose
+     * {@code PropagationRule}s are the user-facing rules.
+     */
+    public interface Rule {
 
-        /** The method's name for messages. */
+        /** The method's name for messages, e.g. {@code "LRP-ε"}. */
         String method();
 
-        /** Guided backpropagation: at a ReLU, {@code g_in = g_out·[x > 0]·[g_out > 0]}; elsewhere the gradient. */
-        static Rule guided() {
-            return Guided.INSTANCE;
-        }
+        /**
+         * What is sent back from the output: {@code true} for relevance, {@code output ⊙ ∂score/∂output} (for a
+         * class score, that class's output), {@code false} for the score's gradient.
+         */
+        boolean relevance();
 
-        /** Deconvnet: at a ReLU, {@code g_in = max(g_out, 0)}; elsewhere the gradient. */
-        static Rule deconvnet() {
-            return Deconvnet.INSTANCE;
-        }
+        /** The signal at a ReLU's input ({@link Layer#input()}), given the signal at its output. */
+        NDArray relu(Layer relu, NDArray signal);
 
-        /** LRP-ε: {@code R_j = Σ_k x_j w_jk R_k / (z_k + ε·sign(z_k))}, ReLUs pass relevance unchanged. */
-        static Rule epsilon(double epsilon) {
-            return new Epsilon(epsilon);
-        }
+        /** The signal at an affine layer's input, given the signal at its output. */
+        NDArray linear(Layer layer, NDArray signal);
+    }
 
-        /** LRP-αβ with clamped weights; ReLUs pass relevance unchanged. */
-        static Rule alphaBeta(double alpha, double beta) {
-            return new AlphaBeta(alpha, beta);
+    /** The kinds of layers a {@link Rule} is handed. */
+    public enum LayerType {
+        /** {@link Conv1d}, {@link Conv2d} or {@link Conv3d}: weights and an optional bias. */
+        CONVOLUTION,
+        /** {@link Linear}: weights and an optional bias. */
+        DENSE,
+        /** {@link BatchNorm} as {@code y = x·scale + shift}: the per-channel scale is its weight, the shift its bias. */
+        BATCH_NORM,
+        /** Average pooling: positive weights {@code 1/k}, no bias. */
+        AVERAGE_POOL,
+        /**
+         * A residual sum ({@link NamedBlocks#sum()}): its input is the branches' outputs stacked on a new first
+         * axis, each with weight 1, no bias.
+         */
+        SUM,
+        /** A ReLU. */
+        RELU;
+
+        /** Whether the layer has learned weights (a convolution or a dense layer), the layers that are numbered. */
+        public boolean hasWeights() {
+            return this == CONVOLUTION || this == DENSE;
         }
     }
 
-    private enum Guided implements Rule {
-        INSTANCE;
+    /**
+     * How a rule changes a layer's parameters for a forward pass: {@code weight} maps the weights (a BatchNorm's
+     * scale), {@code bias} the bias (a BatchNorm's shift). Average pooling and sums have the fixed weights of
+     * {@link LayerType}, to which {@code weight} is applied as to the number 1 (so it should be positively
+     * homogeneous, {@code ρ(c·w) = c·ρ(w)} for {@code c > 0}, as clamping and {@code w + γ·w⁺} are). A pass caches
+     * the changed parameters per {@code Weights} instance: keep instances in fields or constants.
+     *
+     * @param weight the map of the weights
+     * @param bias the map of the bias
+     */
+    public record Weights(UnaryOperator<NDArray> weight, UnaryOperator<NDArray> bias) {
 
-        @Override
-        public String method() {
-            return "guided backpropagation";
+        /** The layer's own parameters. */
+        public static final Weights UNCHANGED = new Weights(UnaryOperator.identity(), UnaryOperator.identity());
+
+        /** Checks the maps. */
+        public Weights {
+            java.util.Objects.requireNonNull(weight, "weight map");
+            java.util.Objects.requireNonNull(bias, "bias map");
+        }
+
+        /** Weights mapped by {@code weight}, bias left out (zero). */
+        public static Weights withoutBias(UnaryOperator<NDArray> weight) {
+            return new Weights(weight, NDArray::zerosLike);
         }
     }
 
-    private enum Deconvnet implements Rule {
-        INSTANCE;
+    /**
+     * A layer as the walk recorded it, handed to a {@link Rule}: its input and output and its own forward and
+     * backward passes, with changed parameters when a rule asks for them. All arrays live in the pass's scope.
+     */
+    public interface Layer {
 
-        @Override
-        public String method() {
-            return "deconvnet";
-        }
-    }
+        /** The layer's path (see {@code ExplainableModel.layers()}). */
+        String path();
 
-    private record Epsilon(double epsilon) implements Rule {
-        @Override
-        public String method() {
-            return "LRP-ε";
-        }
-    }
+        /** What kind of layer it is. */
+        LayerType type();
 
-    private record AlphaBeta(double alpha, double beta) implements Rule {
-        @Override
-        public String method() {
-            return "LRP-αβ";
-        }
+        /**
+         * The position of a layer with weights ({@link LayerType#hasWeights()}) among those the pass goes through,
+         * in execution order from 0 (see {@link LayerwiseBackward#weightedLayers()}); −1 for the others.
+         */
+        int index();
+
+        /** The input the layer saw (for a sum, the branches' outputs stacked on a new first axis). */
+        NDArray input();
+
+        /** The output the layer gave, with its own parameters. */
+        NDArray output();
+
+        /** The layer applied to {@code x} (shaped like {@link #input()}) with its parameters mapped by {@code w}. */
+        NDArray forward(NDArray x, Weights w);
+
+        /**
+         * The vector–Jacobian product {@code signalᵀ·∂forward(x, w)/∂x}: the layer with parameters {@code w}
+         * transposed and applied to {@code signal}. The layer is affine in {@code x}, so this does not depend on x.
+         */
+        NDArray backward(Weights w, NDArray signal);
+
+        /**
+         * The gradients of a scalar w.r.t. each of {@code at}: {@code scalar} is given fresh copies of them that
+         * record gradients, and builds its value from {@link #forward} passes (one gradient pass for several
+         * products, as LRP-αβ needs).
+         */
+        NDArray[] gradients(Function<NDArray[], NDArray> scalar, NDArray... at);
+
+        /** The model's input to the pass {@code (N, C, …)}. */
+        NDArray modelInput();
+
+        /**
+         * An array shaped like {@link #modelInput()} carried to this layer's input through the parameter-free
+         * layers before it (flatten, padding, identity, pooling, Dropout) — for example pixel bounds, which stay
+         * bounds through them.
+         *
+         * @throws IllegalArgumentException if a layer with parameters, a ReLU or a join lies between the model's
+         *     input and this layer
+         */
+        NDArray fromModelInput(NDArray a);
     }
 
     /**
@@ -164,6 +241,8 @@ public final class LayerwiseBackward {
         final String problem;
         final String advice;
         final List<Node> children = new ArrayList<>();
+        /** For a convolution or dense layer, its position among them in execution order; otherwise −1. */
+        int index = -1;
 
         Node(String path, Block block, Kind kind) {
             this(path, block, kind, null, null);
@@ -200,21 +279,46 @@ public final class LayerwiseBackward {
     }
 
     /**
+     * The paths of the layers with weights (convolutions and dense layers) a pass goes through, up to the output
+     * layer, in execution order: the layer at position {@code i} has {@link Layer#index()} {@code i}.
+     */
+    public List<String> weightedLayers() {
+        List<String> out = new ArrayList<>();
+        listWeighted(build("", seam.rootBlock(), new int[1]), out, new boolean[1]);
+        return List.copyOf(out);
+    }
+
+    private void listWeighted(Node node, List<String> out, boolean[] stopped) {
+        if (node.index >= 0) {
+            out.add(node.path);
+        }
+        for (Node c : node.children) {
+            listWeighted(c, out, stopped);
+            if (stopped[0]) {
+                break;
+            }
+        }
+        if (!node.path.isEmpty() && node.path.equals(seam.outputPath())) {
+            stopped[0] = true;
+        }
+    }
+
+    /**
      * One forward pass and the rule's backward pass for {@code score}.
      *
      * @throws IllegalArgumentException naming every layer the rule cannot vouch for
      */
     public Result propagate(NDManager scope, NDArray input, ScoreFunction score, Rule rule) {
-        Node root = build("", seam.rootBlock());
+        Node root = build("", seam.rootBlock(), new int[1]);
         check(root, rule);
         ReentrantLock lock = GradientLock.of(seam.engineName());
         lock.lock();
         // every array of the pass lives in a pinned scope (see OperandPins); the result moves to the caller's scope
         try (NDManager passScope = OperandPins.pinnedScope(scope)) {
-            Pass pass = new Pass(passScope, rule);
             NDArray x = input.duplicate();
             x.attach(passScope);
-            Rec top = pass.record(root, x);
+            Pass pass = new Pass(passScope, rule, x);
+            Rec top = pass.record(root, x, UnaryOperator.identity());
             NDArray output = top.out;
             NDArray outLeaf = output.duplicate();
             NDArray scores;
@@ -226,7 +330,7 @@ public final class LayerwiseBackward {
                 scores = s.stopGradient();
                 grad = outLeaf.getGradient().duplicate();
             }
-            NDArray signal = rule instanceof Guided || rule instanceof Deconvnet ? grad : output.mul(grad);
+            NDArray signal = rule.relevance() ? output.mul(grad) : grad;
             NDArray back = pass.back(top, signal);
             for (NDArray a : new NDArray[] {output, scores, signal, back}) {
                 a.attach(scope);
@@ -239,15 +343,16 @@ public final class LayerwiseBackward {
 
     // ---------------------------------------------------------------- the tree and what may be explained
 
-    private Node build(String path, Block block) {
+    /** The tree under {@code block}; {@code weighted} counts the convolutions and dense layers met so far. */
+    private Node build(String path, Block block, int[] weighted) {
         if (block instanceof SequentialBlock) {
-            return withChildren(new Node(path, block, Kind.SEQUENTIAL));
+            return withChildren(new Node(path, block, Kind.SEQUENTIAL), weighted);
         }
         if (block instanceof ParallelBlock) {
             boolean sum = NamedBlocks.isSum(BlockTreeSeam.joinOf(block, path));
             return withChildren(sum ? new Node(path, block, Kind.SUM) : new Node(path, block, Kind.SUM,
                     "joins its branches with a function other than NamedBlocks.sum() and may hide a ReLU (as in"
-                    + " relu(a + b))", JOIN_ADVICE));
+                    + " relu(a + b))", JOIN_ADVICE), weighted);
         }
         if (block instanceof BatchNorm) {
             return new Node(path, block, Kind.BATCH_NORM);
@@ -257,7 +362,9 @@ public final class LayerwiseBackward {
         }
         Class<?> type = block.getClass();
         if (type == Conv1d.class || type == Conv2d.class || type == Conv3d.class || type == Linear.class) {
-            return new Node(path, block, Kind.AFFINE);
+            Node node = new Node(path, block, Kind.AFFINE);
+            node.index = weighted[0]++;
+            return node;
         }
         if (type == LambdaBlock.class) {
             String name = ((LambdaBlock) block).getName();
@@ -280,14 +387,13 @@ public final class LayerwiseBackward {
                 + " explain4j cannot see into and may hide a ReLU", CUSTOM_ADVICE);
     }
 
-    private Node withChildren(Node node) {
+    private Node withChildren(Node node, int[] weighted) {
         for (Pair<String, Block> child : node.block.getChildren()) {
             String path = node.path.isEmpty() ? child.getKey() : node.path + "/" + child.getKey();
-            node.children.add(build(path, child.getValue()));
+            node.children.add(build(path, child.getValue(), weighted));
         }
         return node;
     }
-
     /** Refuses the model when a layer before the output cannot be vouched for, naming every such layer. */
     private void check(Node root, Rule rule) {
         List<Node> bad = new ArrayList<>();
@@ -334,56 +440,65 @@ public final class LayerwiseBackward {
     private static final class Rec {
         final Node node;
         final NDArray in;
+        /** Carries an array shaped like the model's input to this node's input, or null when no longer possible. */
+        final UnaryOperator<NDArray> reach;
         NDArray out;
+        /** Carries an array shaped like the model's input to this node's output, or null. */
+        UnaryOperator<NDArray> reachOut;
         final List<Rec> children = new ArrayList<>();
         /** For a parallel block inside which the output layer was reached: the branch that holds it. */
         int stopBranch = -1;
 
-        Rec(Node node, NDArray in) {
+        Rec(Node node, NDArray in, UnaryOperator<NDArray> reach) {
             this.node = node;
             this.in = in;
+            this.reach = reach;
         }
     }
 
     private final class Pass {
         final NDManager scope;
         final Rule rule;
+        final NDArray modelInput;
         final ParameterStore store;
-        final DataType type;
-        ParameterStore positive;
-        ParameterStore negative;
+        /** The parameter stores of the rule's changed parameters, one per {@link Weights} instance. */
+        final Map<Weights, ParameterStore> changed = new IdentityHashMap<>();
         boolean stopped;
 
-        Pass(NDManager scope, Rule rule) {
+        Pass(NDManager scope, Rule rule, NDArray modelInput) {
             this.scope = scope;
             this.rule = rule;
+            this.modelInput = modelInput;
             this.store = seam.store(scope);
-            this.type = seam.dataType();
         }
 
-        Rec record(Node node, NDArray x) {
-            Rec r = new Rec(node, x);
+        Rec record(Node node, NDArray x, UnaryOperator<NDArray> reach) {
+            Rec r = new Rec(node, x, reach);
             switch (node.kind) {
                 case SEQUENTIAL -> {
                     NDArray current = x;
+                    UnaryOperator<NDArray> currentReach = reach;
                     for (Node c : node.children) {
-                        Rec cr = record(c, current);
+                        Rec cr = record(c, current, currentReach);
                         r.children.add(cr);
                         current = cr.out;
+                        currentReach = cr.reachOut;
                         if (stopped) {
                             break;
                         }
                     }
                     r.out = current;
+                    r.reachOut = currentReach;
                 }
                 case SUM -> {
                     List<NDList> outs = new ArrayList<>();
                     for (int i = 0; i < node.children.size(); i++) {
-                        Rec cr = record(node.children.get(i), x);
+                        Rec cr = record(node.children.get(i), x, reach);
                         r.children.add(cr);
                         if (stopped) {
                             r.stopBranch = i;
                             r.out = cr.out;
+                            r.reachOut = cr.reachOut;
                             break;
                         }
                         outs.add(new NDList(cr.out));
@@ -393,8 +508,16 @@ public final class LayerwiseBackward {
                     }
                 }
                 case BATCH_NORM -> r.out = affine((BatchNorm) node.block, x, store)[0];
-                case DROPOUT -> r.out = x;
-                default -> r.out = forward(node, x, store);
+                case DROPOUT -> {
+                    r.out = x;
+                    r.reachOut = reach;
+                }
+                default -> {
+                    r.out = forward(node, x, store);
+                    if (reach != null && (node.kind == Kind.ROUTE || node.kind == Kind.AVERAGE)) {
+                        r.reachOut = a -> forward(node, reach.apply(a), store);
+                    }
+                }
             }
             if (node.kind == Kind.RELU && !r.out.eq(x.maximum(0)).all().getBoolean()) {
                 throw new IllegalArgumentException(rule.method() + " must apply its rule at every ReLU and refuses"
@@ -412,7 +535,13 @@ public final class LayerwiseBackward {
             NDArray joined = single(BlockTreeSeam.joinOf(node.block, node.path).apply(outs), node);
             NDArray total = outs.get(0).singletonOrThrow();
             for (int i = 1; i < outs.size(); i++) {
-                total = total.add(outs.get(i).singletonOrThrow());
+                NDArray branch = outs.get(i).singletonOrThrow();
+                if (!branch.getShape().equals(total.getShape())) {
+                    throw new IllegalArgumentException(rule.method() + " refuses the model: layer '" + node.path
+                            + "' sums branches of shapes " + total.getShape() + " and " + branch.getShape()
+                            + "; explain4j shares a sum among branches of one shape (reshape them in the branches)");
+                }
+                total = total.add(branch);
             }
             if (!joined.getShape().equals(total.getShape()) || !joined.eq(total).all().getBoolean()) {
                 throw new IllegalArgumentException(rule.method() + " refuses the model: layer '" + node.path
@@ -433,10 +562,10 @@ public final class LayerwiseBackward {
             return list.head();
         }
 
-        /** A BatchNorm's {output, scale}: its affine map of the running statistics, and that map's slope. */
+        /** A BatchNorm's {output, scale, shift}: its affine map of the running statistics, and that map's terms. */
         private NDArray[] affine(BatchNorm bn, NDArray x, ParameterStore parameters) {
             NDArray[] a = BlockTreeSeam.batchNormAffine(bn, x, parameters);
-            return new NDArray[] {x.mul(a[0]).add(a[1]), a[0]};
+            return new NDArray[] {x.mul(a[0]).add(a[1]), a[0], a[1]};
         }
 
         NDArray back(Rec r, NDArray signal) {
@@ -453,10 +582,14 @@ public final class LayerwiseBackward {
                     if (r.stopBranch >= 0) {
                         return back(r.children.get(r.stopBranch), signal);
                     }
-                    List<NDArray> parts = splitSum(r, signal);
+                    NDList outs = new NDList();
+                    for (Rec c : r.children) {
+                        outs.add(c.out);
+                    }
+                    NDArray shares = rule.linear(new View(r, NDArrays.stack(outs), LayerType.SUM), signal);
                     NDArray total = null;
                     for (int i = 0; i < r.children.size(); i++) {
-                        NDArray b = back(r.children.get(i), parts.get(i));
+                        NDArray b = back(r.children.get(i), shares.get(i));
                         total = total == null ? b : total.add(b);
                     }
                     return total;
@@ -464,159 +597,145 @@ public final class LayerwiseBackward {
                 case DROPOUT -> {
                     return signal;
                 }
+                case ROUTE -> {
+                    return vjp(x -> forward(node, x, store), r.in, signal);
+                }
                 case RELU -> {
-                    return relu(r.in, signal);
+                    return rule.relu(new View(r, r.in, LayerType.RELU), signal);
+                }
+                case BATCH_NORM -> {
+                    return rule.linear(new View(r, r.in, LayerType.BATCH_NORM), signal);
+                }
+                case AVERAGE -> {
+                    return rule.linear(new View(r, r.in, LayerType.AVERAGE_POOL), signal);
                 }
                 default -> {
-                    return linear(r, signal);
+                    LayerType type = node.block instanceof Linear ? LayerType.DENSE : LayerType.CONVOLUTION;
+                    return rule.linear(new View(r, r.in, type), signal);
                 }
             }
         }
 
-        private NDArray relu(NDArray x, NDArray signal) {
-            if (rule instanceof Guided) {
-                return signal.maximum(0).mul(x.gt(0).toType(type, false));
+        /** The store of the parameters mapped by {@code w}, made once per pass and {@code Weights} instance. */
+        private ParameterStore storeOf(Weights w) {
+            if (w == Weights.UNCHANGED) {
+                return store;
             }
-            if (rule instanceof Deconvnet) {
-                return signal.maximum(0);
-            }
-            return signal; // LRP: relevance passes a ReLU unchanged
-        }
-
-        /** How a sum hands its signal to the branches. */
-        private List<NDArray> splitSum(Rec r, NDArray signal) {
-            List<NDArray> parts = new ArrayList<>();
-            if (rule instanceof Epsilon e) {
-                NDArray ratio = signal.div(stabilise(r.out, e.epsilon()));
-                for (Rec c : r.children) {
-                    parts.add(c.out.mul(ratio));
-                }
-            } else if (rule instanceof AlphaBeta ab) {
-                NDArray zp = null;
-                NDArray zn = null;
-                for (Rec c : r.children) {
-                    zp = zp == null ? c.out.maximum(0) : zp.add(c.out.maximum(0));
-                    zn = zn == null ? c.out.minimum(0) : zn.add(c.out.minimum(0));
-                }
-                NDArray[] s = alphaBetaShares(ab, zp, zn, signal);
-                for (Rec c : r.children) {
-                    parts.add(c.out.maximum(0).mul(s[0]).sub(c.out.minimum(0).mul(s[1])));
-                }
-            } else {
-                for (int i = 0; i < r.children.size(); i++) {
-                    parts.add(signal);
-                }
-            }
-            return parts;
-        }
-
-        /** A non-ReLU leaf: the gradient rules' vector–Jacobian product, or LRP's redistribution. */
-        private NDArray linear(Rec r, NDArray signal) {
-            Node node = r.node;
-            UnaryOperator<NDArray> f = node.kind == Kind.BATCH_NORM
-                    ? x -> affine((BatchNorm) node.block, x, store)[0]
-                    : x -> forward(node, x, store);
-            if (rule instanceof Guided || rule instanceof Deconvnet || node.kind == Kind.ROUTE) {
-                return vjp(f, r.in, signal);
-            }
-            if (rule instanceof Epsilon e) {
-                return r.in.mul(vjp(f, r.in, signal.div(stabilise(r.out, e.epsilon()))));
-            }
-            return alphaBeta((AlphaBeta) rule, r, signal);
-        }
-
-        /**
-         * LRP-αβ at an affine layer, with bias left out: z⁺ collects the positive contributions
-         * {@code x_j w_jk > 0} — {@code x⁺·w⁺ + x⁻·w⁻}, forward passes of the block with clamped weights — and z⁻
-         * the negative ones; {@code R_j = Σ_k (α z⁺_jk / Z⁺_k − β z⁻_jk / Z⁻_k) R_k}.
-         */
-        private NDArray alphaBeta(AlphaBeta ab, Rec r, NDArray signal) {
-            Node node = r.node;
-            UnaryOperator<NDArray> pos;
-            UnaryOperator<NDArray> neg;
-            if (node.kind == Kind.AVERAGE) {
-                pos = x -> forward(node, x, store);
-                neg = null;
-            } else if (node.kind == Kind.BATCH_NORM) {
-                NDArray scale = affine((BatchNorm) node.block, r.in, store)[1];
-                NDArray sp = scale.maximum(0);
-                NDArray sn = scale.minimum(0);
-                pos = x -> x.mul(sp);
-                neg = x -> x.mul(sn);
-            } else {
-                if (positive == null) {
-                    positive = seam.transformedStore(scope, (p, w) -> clamp(p, w, true));
-                    negative = seam.transformedStore(scope, (p, w) -> clamp(p, w, false));
-                }
-                pos = x -> forward(node, x, positive);
-                neg = x -> forward(node, x, negative);
-            }
-            NDArray a = r.in.maximum(0);
-            NDArray b = r.in.minimum(0);
-            NDArray zp = neg == null ? pos.apply(a) : pos.apply(a).add(neg.apply(b));
-            NDArray zn = neg == null ? pos.apply(b) : pos.apply(b).add(neg.apply(a));
-            NDArray[] s = alphaBetaShares(ab, zp, zn, signal);
-            // L = Σ (pos(a) + neg(b))·s⁺ − Σ (pos(b) + neg(a))·s⁻; R = a ⊙ ∂L/∂a + b ⊙ ∂L/∂b
-            NDArray[] grads = vjp2(pos, neg, a, b, s[0], s[1]);
-            return a.mul(grads[0]).add(b.mul(grads[1]));
-        }
-
-        /**
-         * The per-neuron multipliers {s⁺, s⁻} of the αβ rule, {@code s⁺ = α_k R / Z⁺}, {@code s⁻ = β_k R / Z⁻}.
-         * A neuron with contributions of one sign only hands all its relevance to them ({@code α_k = 1, β_k = 0},
-         * or {@code α_k = 0, β_k = −1}), so that every neuron conserves relevance.
-         */
-        private NDArray[] alphaBetaShares(AlphaBeta ab, NDArray zp, NDArray zn, NDArray relevance) {
-            NDArray hasP = zp.gt(0).toType(type, false);
-            NDArray hasN = zn.lt(0).toType(type, false);
-            NDArray both = hasP.mul(hasN);
-            NDArray alpha = both.mul(ab.alpha()).add(hasP.sub(both));
-            NDArray beta = both.mul(ab.beta()).sub(hasN.sub(both));
-            NDArray sp = relevance.mul(alpha).div(zp.add(hasP.neg().add(1)));
-            NDArray sn = relevance.mul(beta).div(zn.add(hasN.neg().add(1)));
-            return new NDArray[] {sp, sn};
-        }
-
-        private NDArray clamp(Parameter p, NDArray w, boolean positiveHalf) {
-            if (p.getType() == Parameter.Type.WEIGHT) {
-                return positiveHalf ? w.maximum(0) : w.minimum(0);
-            }
-            return w.zerosLike(); // biases are left out of the αβ rule
-        }
-
-        /** {@code z + ε·sign(z)} with sign(0) = 1, and 1 where that is still 0 (ε = 0, z = 0). */
-        private NDArray stabilise(NDArray z, double epsilon) {
-            NDArray sign = z.gte(0).toType(type, false).mul(2).sub(1);
-            NDArray d = z.add(sign.mul(epsilon));
-            return d.add(d.eq(0).toType(type, false));
+            return changed.computeIfAbsent(w, k -> seam.transformedStore(scope, (p, v) ->
+                    p.getType() == Parameter.Type.WEIGHT ? k.weight().apply(v) : k.bias().apply(v)));
         }
 
         /** The vector–Jacobian product {@code sᵀ·∂f/∂x} at {@code x}, by a gradient pass on {@code f} alone. */
         private NDArray vjp(Function<NDArray, NDArray> f, NDArray x, NDArray s) {
-            NDArray leaf = x.duplicate(); // a fresh leaf: PyTorch accumulates gradients on reused leaves
-            leaf.setRequiresGradient(true);
+            return gradients(v -> f.apply(v[0]).mul(s).sum(), x)[0];
+        }
+
+        /** The gradients of {@code scalar} w.r.t. fresh leaves holding {@code at}. */
+        private NDArray[] gradients(Function<NDArray[], NDArray> scalar, NDArray... at) {
+            NDArray[] leaves = new NDArray[at.length];
+            for (int i = 0; i < at.length; i++) {
+                leaves[i] = at[i].duplicate(); // a fresh leaf: PyTorch accumulates gradients on reused leaves
+                leaves[i].setRequiresGradient(true);
+            }
             try (GradientCollector c = seam.manager().getEngine().newGradientCollector()) {
-                c.backward(f.apply(leaf).mul(s).sum());
-                return leaf.getGradient().duplicate();
+                c.backward(scalar.apply(leaves));
+                NDArray[] out = new NDArray[at.length];
+                for (int i = 0; i < at.length; i++) {
+                    out[i] = leaves[i].getGradient().duplicate();
+                }
+                return out;
             }
         }
 
-        /** The gradients w.r.t. a and b of {@code Σ (pos(a) + neg(b))·sp − Σ (pos(b) + neg(a))·sn}. */
-        private NDArray[] vjp2(UnaryOperator<NDArray> pos, UnaryOperator<NDArray> neg, NDArray a, NDArray b,
-                NDArray sp, NDArray sn) {
-            NDArray la = a.duplicate();
-            NDArray lb = b.duplicate();
-            la.setRequiresGradient(true);
-            lb.setRequiresGradient(true);
-            try (GradientCollector c = seam.manager().getEngine().newGradientCollector()) {
-                NDArray zp = pos.apply(la);
-                NDArray zn = pos.apply(lb);
-                if (neg != null) {
-                    zp = zp.add(neg.apply(lb));
-                    zn = zn.add(neg.apply(la));
+        /** A recorded node as the rule sees it. */
+        private final class View implements Layer {
+            private final Rec rec;
+            private final NDArray input;
+            private final LayerType type;
+
+            View(Rec rec, NDArray input, LayerType type) {
+                this.rec = rec;
+                this.input = input;
+                this.type = type;
+            }
+
+            @Override
+            public String path() {
+                return rec.node.path;
+            }
+
+            @Override
+            public LayerType type() {
+                return type;
+            }
+
+            @Override
+            public int index() {
+                return rec.node.index;
+            }
+
+            @Override
+            public NDArray input() {
+                return input;
+            }
+
+            @Override
+            public NDArray output() {
+                return rec.out;
+            }
+
+            @Override
+            public NDArray forward(NDArray x, Weights w) {
+                Node node = rec.node;
+                return switch (type) {
+                    case RELU -> x.maximum(0);
+                    case SUM -> scaled(x.sum(new int[] {0}), w);
+                    case AVERAGE_POOL -> scaled(Pass.this.forward(node, x, store), w);
+                    case BATCH_NORM -> {
+                        NDArray[] a = affine((BatchNorm) node.block, x, store);
+                        yield w == Weights.UNCHANGED ? a[0] : x.mul(w.weight().apply(a[1])).add(w.bias().apply(a[2]));
+                    }
+                    default -> Pass.this.forward(node, x, storeOf(w));
+                };
+            }
+
+            /** A layer with fixed positive weights: {@code y} times {@code ρ(1)}. */
+            private NDArray scaled(NDArray y, Weights w) {
+                if (w == Weights.UNCHANGED) {
+                    return y;
                 }
-                c.backward(zp.mul(sp).sum().sub(zn.mul(sn).sum()));
-                return new NDArray[] {la.getGradient().duplicate(), lb.getGradient().duplicate()};
+                NDArray one = y.getManager().ones(new Shape(1), y.getDataType());
+                return y.mul(w.weight().apply(one));
+            }
+
+            @Override
+            public NDArray backward(Weights w, NDArray signal) {
+                return vjp(x -> forward(x, w), input, signal);
+            }
+
+            @Override
+            public NDArray[] gradients(Function<NDArray[], NDArray> scalar, NDArray... at) {
+                return Pass.this.gradients(scalar, at);
+            }
+
+            @Override
+            public NDArray modelInput() {
+                return modelInput;
+            }
+
+            @Override
+            public NDArray fromModelInput(NDArray a) {
+                if (rec.reach == null || type == LayerType.SUM) {
+                    throw new IllegalArgumentException(rule.method() + " needs this layer's input as a function of"
+                            + " the model's input (for example pixel bounds), but layer '" + path() + "' is not fed"
+                            + " by the model's input through parameter-free layers only (a layer with parameters, a"
+                            + " ReLU or a join lies between): apply such a rule to the first layer with weights only");
+                }
+                if (!a.getShape().equals(modelInput.getShape())) {
+                    throw new IllegalArgumentException("an array shaped " + a.getShape() + " was given for the"
+                            + " model's input, shaped " + modelInput.getShape());
+                }
+                return rec.reach.apply(a);
             }
         }
     }

@@ -45,7 +45,7 @@ class LrpTest {
      * conv3×3(8)-BN-ReLU-maxpool2 | sum(conv-ReLU-conv, identity) | ReLU | avgpool2 | conv3×3(6)-ReLU | global
      * average pool | Linear(4): no biases, BatchNorm with zero shift and zero running mean.
      */
-    private static SequentialBlock biasFreeNet() {
+    static SequentialBlock biasFreeNet() {
         NamedParallelBlock residual = new NamedParallelBlock(NamedBlocks.sum())
                 .add("branch", new SequentialBlock().add(conv(8)).add(Activation.reluBlock()).add(conv(8)))
                 .add("identity", Blocks.identityBlock());
@@ -60,7 +60,7 @@ class LrpTest {
                 .optBias(false).build();
     }
 
-    private static void zeroShifts(SequentialBlock net) {
+    static void zeroShifts(SequentialBlock net) {
         for (Pair<String, Parameter> p : net.getParameters()) {
             if (p.getKey().endsWith("beta") || p.getKey().endsWith("runningMean")) {
                 NDArray a = p.getValue().getArray();
