@@ -66,6 +66,10 @@ class MethodContractTest extends AttributionContract {
                 ContractCase.onReluBlocks(GuidedGradCam.at("05NamedParallelBlock")),
                 ContractCase.onReluBlocks(Lrp.epsilon(1e-6)),
                 ContractCase.onReluBlocks(Lrp.alphaBeta(2, 1)),
+                ContractCase.onReluBlocks(Lrp.gamma(0.25)),
+                ContractCase.onReluBlocks(Lrp.of(io.github.explain4j.djl.backprop.EpsilonRule.of(0.25))
+                        .first(io.github.explain4j.djl.backprop.ZBoxRule.fromSpec())
+                        .layers(1, 3, io.github.explain4j.djl.backprop.GammaRule.of(0.25))),
                 ContractCase.onReluBlocks(SmoothGrad.of(GuidedBackprop.create()).samples(3).seed(5)));
     }
 
