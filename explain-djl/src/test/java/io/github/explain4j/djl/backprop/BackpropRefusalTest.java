@@ -1,11 +1,5 @@
 package io.github.explain4j.djl.backprop;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -23,12 +17,18 @@ import ai.djl.nn.pooling.Pool;
 import io.github.explain4j.api.InputSpec;
 import io.github.explain4j.api.Target;
 import io.github.explain4j.djl.ExplainableModel;
+import io.github.explain4j.djl.combined.GuidedGradCam;
 import io.github.explain4j.djl.core.AttributionMethod;
 import io.github.explain4j.djl.fixtures.TestNets;
 import java.util.List;
 import java.util.function.Function;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The modified-backpropagation methods apply their rule at every ReLU or refuse the model, naming each layer

@@ -1,10 +1,5 @@
 package io.github.explain4j.djl.backprop;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -18,6 +13,7 @@ import io.github.explain4j.api.InputSpec;
 import io.github.explain4j.api.Target;
 import io.github.explain4j.djl.ExplainableModel;
 import io.github.explain4j.djl.attribution.InputXGradient;
+import io.github.explain4j.djl.combined.GuidedGradCam;
 import io.github.explain4j.djl.core.AttributionMethod;
 import io.github.explain4j.djl.fixtures.TestNets;
 import io.github.explain4j.djl.tfjs.TfjsModels;
@@ -26,6 +22,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The methods on networks imported from TF.js — the emotion classifier (ReLUs named "relu", explicit pads,

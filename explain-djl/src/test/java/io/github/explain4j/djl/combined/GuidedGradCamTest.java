@@ -1,4 +1,4 @@
-package io.github.explain4j.djl.backprop;
+package io.github.explain4j.djl.combined;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +12,7 @@ import io.github.explain4j.api.Attribution;
 import io.github.explain4j.api.InputSpec;
 import io.github.explain4j.api.Target;
 import io.github.explain4j.djl.ExplainableModel;
+import io.github.explain4j.djl.backprop.GuidedBackprop;
 import io.github.explain4j.djl.cam.GradCam;
 import io.github.explain4j.djl.fixtures.TestNets;
 import java.util.List;

@@ -1,9 +1,10 @@
-package io.github.explain4j.djl.backprop;
+package io.github.explain4j.djl.combined;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.github.explain4j.api.Attribution;
 import io.github.explain4j.djl.ExplainableModel;
+import io.github.explain4j.djl.backprop.GuidedBackprop;
 import io.github.explain4j.djl.cam.GradCam;
 import io.github.explain4j.djl.core.AttributionMethod;
 import io.github.explain4j.djl.core.MethodOutput;
