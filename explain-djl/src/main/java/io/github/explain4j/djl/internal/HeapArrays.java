@@ -43,4 +43,15 @@ public final class HeapArrays {
             Reference.reachabilityFence(buffer);
         }
     }
+
+    /** An int64 array of {@code shape} holding {@code values}, in {@code manager}. */
+    public static NDArray create(NDManager manager, long[] values, Shape shape) {
+        ByteBuffer buffer = ByteBuffer.allocateDirect(values.length * Long.BYTES).order(ByteOrder.nativeOrder());
+        buffer.asLongBuffer().put(values);
+        try {
+            return manager.create(buffer, shape, DataType.INT64);
+        } finally {
+            Reference.reachabilityFence(buffer);
+        }
+    }
 }

@@ -170,7 +170,7 @@ public final class ImageTransforms {
         Shape out = new Shape(n, c, outHeight, outWidth);
         NDArray result = null;
         for (int k = 0; k < 4; k++) {
-            NDArray idx = m.create(index[k], out);
+            NDArray idx = HeapArrays.create(m, index[k], out);
             NDArray wk = HeapArrays.create(m, weight[k], out).toType(type, false);
             NDArray term = images.take(idx).reshape(out).mul(wk);
             result = result == null ? term : result.add(term);
