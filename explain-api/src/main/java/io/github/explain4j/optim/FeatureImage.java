@@ -14,12 +14,13 @@ import java.util.Objects;
  * @param channels the channels per image (as the model's input spec)
  * @param height the height
  * @param width the width
- * @param objectiveHistory the objective's value at each step (the last is the final image's, before transforms)
- * @param provenance the optimiser and its settings, seed, engine and model; the target is the objective's
- *     description
+ * @param objectiveHistory the objective's value at each step, as the step saw it (through that step's transforms)
+ * @param intermediates the images at the steps asked for ({@code thresholds}), by step, each like {@code images}
+ * @param provenance the optimiser and its settings (parameterisation, transforms, steps, optimiser), seed, engine
+ *     and model; the target is the objective's description
  */
 public record FeatureImage(List<float[]> images, int channels, int height, int width, double[] objectiveHistory,
-        Provenance provenance) {
+        java.util.SortedMap<Integer, List<float[]>> intermediates, Provenance provenance) {
 
     /** Checks and copies the values. */
     public FeatureImage {
@@ -38,6 +39,9 @@ public record FeatureImage(List<float[]> images, int channels, int height, int w
         }
         images = List.copyOf(copies);
         objectiveHistory = objectiveHistory.clone();
+        java.util.TreeMap<Integer, List<float[]>> steps = new java.util.TreeMap<>();
+        intermediates.forEach((step, list) -> steps.put(step, list.stream().map(float[]::clone).toList()));
+        intermediates = java.util.Collections.unmodifiableSortedMap(steps);
     }
 
     /** Image {@code i} of the batch (a copy). */

@@ -1,0 +1,276 @@
+package io.github.explain4j.djl.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.github.explain4j.api.FeatureOptimizer;
+import io.github.explain4j.api.InputSpec;
+import io.github.explain4j.api.Provenance;
+import io.github.explain4j.djl.ExplainableModel;
+import io.github.explain4j.djl.core.Objectives;
+import io.github.explain4j.djl.internal.HeapArrays;
+import io.github.explain4j.djl.seam.Trace;
+import io.github.explain4j.djl.seam.TraceRequest;
+import io.github.explain4j.optim.FeatureImage;
+import io.github.explain4j.optim.Objective;
+import io.github.explain4j.optim.Parameterization;
+import io.github.explain4j.optim.Transforms;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.SortedMap;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.CancellationException;
+
+/**
+ * Feature visualisation by optimisation: the image that maximises an {@link Objective} — a class, a channel, a
+ * neuron, a layer — found by gradient ascent through the model, with the image represented by a
+ * {@link Parameterization} and seen through random {@link Transforms} at each step (Olah, Mordvintsev, Schubert,
+ * "Feature Visualization", Distill 2017; Erhan et al. 2009; Simonyan et al. 2014; Yosinski et al. 2015).
+ *
+ * <pre>{@code
+ * FeatureImage img = FeatureVisualization.of(Objective.channel("stage3", 7))
+ *         .parameterization(Parameterization.fft().decorrelated())
+ *         .transforms(Transforms.standard())
+ *         .steps(512).seed(1).optimize(model);
+ * }</pre>
+ *
+ * <p>Defaults are Lucid's {@code render_vis}: Adam with learning rate 0.05, 512 steps, a 1/f Fourier spectrum with
+ * decorrelated colours (for three-channel models) and sigmoid range, the standard transforms. Each step is one
+ * {@link io.github.explain4j.djl.seam.ModelSeam#trace trace}: the image is built from the parameters, transformed,
+ * normalised as the model's input spec says, and the objective's gradient reaches the parameters; a trace whose
+ * objective reads only inner layers stops after them. Deterministic for a seed on each engine; progress goes to the
+ * model's listener; interrupting the calling thread cancels at the next step ({@link CancellationException}).
+ */
+public final class FeatureVisualization implements FeatureOptimizer<ExplainableModel> {
+
+    /** The update rule. */
+    public enum Optimizer {
+        /** Adam (Kingma &amp; Ba 2015) with β₁ = 0.9, β₂ = 0.999, ε = 1e-8, as Lucid. */
+        ADAM,
+        /** Plain gradient ascent: {@code θ += lr · g}. */
+        SGD
+    }
+
+    /** The settings, checked once. */
+    private record Settings(Objective objective, Parameterization parameterization, Transforms transforms, int steps,
+            double learningRate, Optimizer optimizer, long seed, int[] thresholds) {
+        Settings {
+            Objects.requireNonNull(objective, "objective");
+            Objects.requireNonNull(parameterization, "parameterization");
+            Objects.requireNonNull(transforms, "transforms");
+            Objects.requireNonNull(optimizer, "optimizer");
+            if (steps < 1) {
+                throw new IllegalArgumentException("steps was " + steps + "; expected 1 or more (Lucid uses 512)");
+            }
+            if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
+                throw new IllegalArgumentException("learning rate was " + learningRate + "; expected a positive"
+                        + " finite number (Lucid uses 0.05 with Adam)");
+            }
+            thresholds = thresholds.clone();
+            for (int t : thresholds) {
+                if (t < 1 || t > steps) {
+                    throw new IllegalArgumentException("threshold " + t + " is not a step of 1.." + steps
+                            + "; give steps at which to keep the image");
+                }
+            }
+        }
+
+        Settings with(Parameterization p, Transforms t, int n, double lr, Optimizer o, long s, int[] th) {
+            return new Settings(objective, p, t, n, lr, o, s, th);
+        }
+    }
+
+    private final Settings settings;
+
+    private FeatureVisualization(Settings settings) {
+        this.settings = settings;
+    }
+
+    /** Visualises {@code objective} with Lucid's defaults. */
+    public static FeatureVisualization of(Objective objective) {
+        return new FeatureVisualization(new Settings(objective, Parameterization.fft().decorrelated(),
+                Transforms.standard(), 512, 0.05, Optimizer.ADAM, 0, new int[0]));
+    }
+
+    /** How the image is represented. */
+    public FeatureVisualization parameterization(Parameterization p) {
+        Settings s = settings;
+        return new FeatureVisualization(s.with(p, s.transforms(), s.steps(), s.learningRate(), s.optimizer(),
+                s.seed(), s.thresholds()));
+    }
+
+    /** The random transforms applied at each step ({@link Transforms#none()} for none). */
+    public FeatureVisualization transforms(Transforms t) {
+        Settings s = settings;
+        return new FeatureVisualization(s.with(s.parameterization(), t, s.steps(), s.learningRate(), s.optimizer(),
+                s.seed(), s.thresholds()));
+    }
+
+    /** The number of optimisation steps. */
+    public FeatureVisualization steps(int n) {
+        Settings s = settings;
+        return new FeatureVisualization(s.with(s.parameterization(), s.transforms(), n, s.learningRate(),
+                s.optimizer(), s.seed(), s.thresholds()));
+    }
+
+    /** The learning rate. */
+    public FeatureVisualization learningRate(double lr) {
+        Settings s = settings;
+        return new FeatureVisualization(s.with(s.parameterization(), s.transforms(), s.steps(), lr, s.optimizer(),
+                s.seed(), s.thresholds()));
+    }
+
+    /** The update rule. */
+    public FeatureVisualization optimizer(Optimizer o) {
+        Settings s = settings;
+        return new FeatureVisualization(s.with(s.parameterization(), s.transforms(), s.steps(), s.learningRate(), o,
+                s.seed(), s.thresholds()));
+    }
+
+    /** The seed of the random start and of the transforms' draws. */
+    public FeatureVisualization seed(long seed) {
+        Settings s = settings;
+        return new FeatureVisualization(s.with(s.parameterization(), s.transforms(), s.steps(), s.learningRate(),
+                s.optimizer(), seed, s.thresholds()));
+    }
+
+    /** Also keeps the images at these steps ({@link FeatureImage#intermediates()}). */
+    public FeatureVisualization thresholds(int... steps) {
+        Settings s = settings;
+        return new FeatureVisualization(s.with(s.parameterization(), s.transforms(), s.steps(), s.learningRate(),
+                s.optimizer(), s.seed(), steps));
+    }
+
+    @Override
+    public String name() {
+        return "Feature Visualization";
+    }
+
+    @Override
+    public Objective objective() {
+        return settings.objective();
+    }
+
+    /** The settings as provenance text, in a stable order. */
+    public Map<String, String> parameters() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("parameterization", settings.parameterization().description());
+        p.put("transforms", settings.transforms().description());
+        p.put("steps", String.valueOf(settings.steps()));
+        p.put("optimizer", settings.optimizer().name().toLowerCase(Locale.ROOT));
+        p.put("learningRate", String.valueOf(settings.learningRate()));
+        if (settings.thresholds().length > 0) {
+            p.put("thresholds", Arrays.toString(settings.thresholds()));
+        }
+        return p;
+    }
+
+    @Override
+    public FeatureImage optimize(ExplainableModel model) {
+        Objects.requireNonNull(model, "model");
+        InputSpec spec = model.spec();
+        int c = spec.channels();
+        int h = spec.height();
+        int w = spec.width();
+        ImageParameterization parameters = new ImageParameterization(settings.parameterization(), c, h, w);
+        ImageTransforms transforms = new ImageTransforms(settings.transforms());
+        // the objective's layers, resolved before any work so a wrong name fails at once
+        for (String layer : settings.objective().layers()) {
+            model.seam().resolveLayer(layer);
+        }
+        int steps = settings.steps();
+        double[] history = new double[steps];
+        SortedMap<Integer, List<float[]>> intermediates = new TreeMap<>();
+        List<float[]> images = model.call(scope -> {
+            NDArray theta = parameters.initial(scope, settings.seed()).toType(model.seam().dataType(), false);
+            NDArray first = theta.zerosLike();
+            NDArray second = theta.zerosLike();
+            NDArray mean = column(scope, spec.mean(), c, theta);
+            NDArray std = column(scope, spec.std(), c, theta);
+            for (int step = 1; step <= steps; step++) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new CancellationException(name() + " of " + settings.objective().description()
+                            + " was cancelled at step " + step + " of " + steps);
+                }
+                try (NDManager pass = scope.newSubManager()) {
+                    SplittableRandom draws = new SplittableRandom(settings.seed() * 1_000_003L + step);
+                    NDArray[] image = new NDArray[1];
+                    TraceRequest request = Objectives.request(TraceRequest.fromParameters(List.of(theta), q -> {
+                        image[0] = parameters.image(q.head());
+                        NDArray seen = transforms.apply(image[0], h, w, draws);
+                        return seen.sub(mean).div(std);
+                    }), settings.objective(), () -> image[0]);
+                    Trace t = model.seam().trace(pass, request);
+                    history[step - 1] = t.objectiveValue();
+                    if (!Double.isFinite(history[step - 1])) {
+                        throw new IllegalStateException("the objective " + settings.objective().description()
+                                + " became " + history[step - 1] + " at step " + step + "; lower the learning"
+                                + " rate (" + settings.learningRate() + ") or bound the image (a sigmoid range)");
+                    }
+                    update(theta, first, second, t.parameterGradients().get(0), step);
+                    int current = step;
+                    if (Arrays.stream(settings.thresholds()).anyMatch(s -> s == current)) {
+                        intermediates.put(step, rows(parameters.image(theta)));
+                    }
+                }
+                model.progress().progress(name(), step, steps);
+            }
+            return rows(parameters.image(theta));
+        });
+        return new FeatureImage(images, c, h, w, history, intermediates, new Provenance(name(), parameters(),
+                OptionalLong.of(settings.seed()), model.engine(), model.name(), settings.objective().description(),
+                classOf(settings.objective())));
+    }
+
+    /** One ascent step on {@code theta} in place. */
+    private void update(NDArray theta, NDArray first, NDArray second, NDArray gradient, int step) {
+        double lr = settings.learningRate();
+        if (settings.optimizer() == Optimizer.SGD) {
+            theta.addi(gradient.mul(lr));
+            return;
+        }
+        double b1 = 0.9;
+        double b2 = 0.999;
+        first.muli(b1).addi(gradient.mul(1 - b1));
+        second.muli(b2).addi(gradient.square().mul(1 - b2));
+        double correction1 = 1 - Math.pow(b1, step);
+        double correction2 = 1 - Math.pow(b2, step);
+        theta.addi(first.div(correction1).div(second.div(correction2).sqrt().add(1e-8)).mul(lr));
+    }
+
+    private static NDArray column(NDManager scope, float[] values, int channels, NDArray like) {
+        return HeapArrays.create(scope, values.clone(), new Shape(1, channels, 1, 1)).toType(like.getDataType(),
+                false);
+    }
+
+    private static List<float[]> rows(NDArray images) {
+        long n = images.getShape().get(0);
+        List<float[]> out = new ArrayList<>();
+        for (long i = 0; i < n; i++) {
+            out.add(images.get(i).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray());
+        }
+        return out;
+    }
+
+    private static int classOf(Objective o) {
+        if (o instanceof Objective.ClassLogit l) {
+            return l.index();
+        }
+        if (o instanceof Objective.ClassProbability p) {
+            return p.index();
+        }
+        return -1;
+    }
+
+    @Override
+    public String toString() {
+        return name() + " " + settings.objective().description() + " " + parameters();
+    }
+}
