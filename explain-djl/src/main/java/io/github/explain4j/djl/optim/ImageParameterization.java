@@ -157,8 +157,8 @@ public final class ImageParameterization {
         return yRe.matMul(pW).sub(yIm.matMul(qW));
     }
 
-    /** Mixes the channels by the normalised square root of the colour correlation. */
-    static NDArray decorrelate(NDArray image) {
+    /** The channel mixing of {@link #decorrelate}: the square root of the colour correlation over its largest column norm. */
+    static double[][] mixing() {
         double maxNorm = 0;
         for (int col = 0; col < 3; col++) {
             double s = 0;
@@ -167,16 +167,60 @@ public final class ImageParameterization {
             }
             maxNorm = Math.max(maxNorm, Math.sqrt(s));
         }
-        double[] mix = new double[9];
+        double[][] mix = new double[3][3];
         for (int row = 0; row < 3; row++) {
             for (int col = 0; col < 3; col++) {
-                mix[row * 3 + col] = COLOR_CORRELATION_SQRT[row][col] / maxNorm;
+                mix[row][col] = COLOR_CORRELATION_SQRT[row][col] / maxNorm;
             }
         }
-        NDArray matrix = HeapArrays.create(image.getManager(), mix, new Shape(3, 3)).toType(image.getDataType(),
-                false);
-        // out[c] = Σ_d M[c, d] · in[d]: channels last, times Mᵀ, channels back
-        return image.transpose(0, 2, 3, 1).matMul(matrix.transpose()).transpose(0, 3, 1, 2);
+        return mix;
+    }
+
+    /** Undoes {@link #decorrelate}: the inverse mixing (from EJML). */
+    static NDArray recorrelate(NDArray image) {
+        org.ejml.data.DMatrixRMaj inverse = new org.ejml.data.DMatrixRMaj(mixing());
+        if (!org.ejml.dense.row.CommonOps_DDRM.invert(inverse)) {
+            throw new IllegalStateException("the colour mixing is singular");
+        }
+        return mix(image, inverse.getData());
+    }
+
+    /**
+     * The parameters whose image is {@code pixels} {@code (N, C, H, W)} in the pixel space (pixels only): the inverse
+     * of the range, then of the colour mixing — to start from a photo (DeepDream) instead of noise. Values are
+     * clamped into (0, 1) by 1e-4 before the inverse sigmoid.
+     */
+    public NDArray parametersOf(NDArray pixels) {
+        if (description.space() != Parameterization.Space.PIXELS) {
+            throw new IllegalArgumentException("starting from an image needs the pixel parameterisation, not "
+                    + description.description() + "; use Parameterization.pixels()");
+        }
+        NDArray raw = switch (description.range()) {
+            case SIGMOID -> {
+                NDArray p = pixels.clip(1e-4, 1 - 1e-4);
+                yield p.div(p.neg().add(1)).log();
+            }
+            case CLIP -> pixels.sub(0.5);
+            case NONE -> pixels.duplicate();
+        };
+        return description.isDecorrelated() && channels == 3 ? recorrelate(raw) : raw;
+    }
+
+    /** Mixes the channels by the normalised square root of the colour correlation. */
+    static NDArray decorrelate(NDArray image) {
+        double[][] m = mixing();
+        double[] flat = new double[9];
+        for (int row = 0; row < 3; row++) {
+            System.arraycopy(m[row], 0, flat, row * 3, 3);
+        }
+        return mix(image, flat);
+    }
+
+    /** {@code out[c] = Σ_d M[c, d] · in[d]} for a row-major 3×3 {@code M}. */
+    private static NDArray mix(NDArray image, double[] matrix) {
+        NDArray m = HeapArrays.create(image.getManager(), matrix, new Shape(3, 3)).toType(image.getDataType(), false);
+        // channels last, times Mᵀ, channels back
+        return image.transpose(0, 2, 3, 1).matMul(m.transpose()).transpose(0, 3, 1, 2);
     }
 
     private static double nextGaussian(SplittableRandom r) {
