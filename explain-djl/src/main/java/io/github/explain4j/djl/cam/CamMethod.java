@@ -3,11 +3,11 @@ package io.github.explain4j.djl.cam;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.github.explain4j.api.Attribution;
+import io.github.explain4j.api.Resampling;
 import io.github.explain4j.djl.ExplainableModel;
 import io.github.explain4j.djl.core.AttributionMethod;
 import io.github.explain4j.djl.core.MethodOutput;
 import io.github.explain4j.djl.core.ResolvedTarget;
-import io.github.explain4j.render.Heatmaps;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -151,7 +151,7 @@ public abstract class CamMethod<S extends CamMethod<S>> extends AttributionMetho
                         m[j] = Math.max(0f, m[j]);
                     }
                 }
-                float[] up = Heatmaps.resize(m, lm.height(), lm.width(), outH, outW);
+                float[] up = Resampling.bilinear(m, lm.height(), lm.width(), outH, outW);
                 float scale = 1f;
                 if (paths.size() > 1) {
                     float max = 0f;

@@ -3,10 +3,10 @@ package io.github.explain4j.djl.perturbation;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.github.explain4j.api.Attribution;
+import io.github.explain4j.api.Resampling;
 import io.github.explain4j.djl.ExplainableModel;
 import io.github.explain4j.djl.core.MethodOutput;
 import io.github.explain4j.djl.core.ResolvedTarget;
-import io.github.explain4j.render.Heatmaps;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -107,7 +107,7 @@ public final class Rise extends PerturbationMethod {
                 padded[y * (cells + 1) + x] = grid[Math.min(y, cells - 1) * cells + Math.min(x, cells - 1)];
             }
         }
-        float[] up = Heatmaps.resize(padded, cells + 1, cells + 1, upH, upW);
+        float[] up = Resampling.bilinear(padded, cells + 1, cells + 1, upH, upW);
         int dy = r.nextInt(cellH);
         int dx = r.nextInt(cellW);
         float[] out = new float[height * width];
