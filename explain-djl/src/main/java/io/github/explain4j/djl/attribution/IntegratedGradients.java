@@ -9,10 +9,11 @@ import io.github.explain4j.api.Baseline;
 import io.github.explain4j.api.InputSpec;
 import io.github.explain4j.djl.ExplainableModel;
 import io.github.explain4j.djl.core.AttributionMethod;
+import io.github.explain4j.djl.core.Batches;
 import io.github.explain4j.djl.core.MethodOutput;
 import io.github.explain4j.djl.core.ResolvedTarget;
+import io.github.explain4j.djl.core.Tally;
 import io.github.explain4j.djl.internal.Blur;
-import io.github.explain4j.djl.internal.HeapArrays;
 import io.github.explain4j.djl.seam.GradientResult;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -138,7 +139,7 @@ public final class IntegratedGradients extends AttributionMethod {
             base[i] = baseline(model.spec(), x[i], i);
         }
         Shape one = input.getShape().slice(1);
-        NDArray baselines = stack(scope, base, one).toType(input.getDataType(), false);
+        NDArray baselines = Batches.stack(scope, base, one, input.getDataType());
         // f(x) and f(x') in one pass; the top prediction is fixed on the clean input
         NDArray outputs = model.seam().forward(scope, input.concat(baselines));
         ResolvedTarget fixed = target.isLazy()
@@ -149,18 +150,14 @@ public final class IntegratedGradients extends AttributionMethod {
         float[][] maps = new float[n][];
         int[] classes = new int[n];
         List<Map<String, Double>> diagnostics = new ArrayList<>();
-        long[] done = {0};
-        long total = (long) n * steps;
+        Tally tally = Tally.of(model, name(), (long) n * steps);
         for (int i = 0; i < n; i++) {
             Path path = new Path(model, scope, input.getDataType(), one, x[i], base[i], fixed.slice(i, i + 1),
-                    done, total);
+                    tally);
             Integral integral = rule == Rule.ADAPTIVE ? adaptive(path) : fixedRule(path, rule);
             double[] avg = integral.average();
-            if (done[0] < (i + 1L) * steps) {
-                // an adaptive rule that met its tolerance early: the image's share of the work is done
-                done[0] = (i + 1L) * steps;
-                model.progress().progress(name(), done[0], total);
-            }
+            // an adaptive rule that met its tolerance early: the image's share of the work is done
+            tally.reach((i + 1L) * steps);
             float[] attr = new float[per];
             double sum = 0;
             for (int j = 0; j < per; j++) {
@@ -191,11 +188,10 @@ public final class IntegratedGradients extends AttributionMethod {
         private final float[] x;
         private final float[] base;
         private final ResolvedTarget target;
-        private final long[] done;
-        private final long total;
+        private final Tally tally;
 
         Path(ExplainableModel model, NDManager scope, DataType type, Shape one, float[] x, float[] base,
-                ResolvedTarget target, long[] done, long total) {
+                ResolvedTarget target, Tally tally) {
             this.model = model;
             this.scope = scope;
             this.type = type;
@@ -203,34 +199,24 @@ public final class IntegratedGradients extends AttributionMethod {
             this.x = x;
             this.base = base;
             this.target = target;
-            this.done = done;
-            this.total = total;
+            this.tally = tally;
         }
 
         /** Gradients and scores at the path points {@code alphas}, handed to {@code sink} one point at a time. */
         void evaluate(double[] alphas, PointSink sink) {
-            int per = x.length;
-            for (int start = 0; start < alphas.length; start += batchSize) {
-                int b = Math.min(batchSize, alphas.length - start);
-                float[] points = new float[b * per];
+            Batches.inChunks(scope, one, type, alphas.length, batchSize, tally, (k, points, offset) -> {
+                double alpha = alphas[k];
+                for (int j = 0; j < x.length; j++) {
+                    points[offset + j] = (float) (base[j] + alpha * (x[j] - base[j]));
+                }
+            }, (chunk, batch, first, b) -> {
+                GradientResult g = gradients(model, chunk, batch, null, target.repeatEach(b).scoreFunction());
+                float[][] grads = rows(g.inputGradient());
+                float[] scores = g.scores().toType(DataType.FLOAT32, false).toFloatArray();
                 for (int s = 0; s < b; s++) {
-                    double alpha = alphas[start + s];
-                    for (int j = 0; j < per; j++) {
-                        points[s * per + j] = (float) (base[j] + alpha * (x[j] - base[j]));
-                    }
+                    sink.accept(first + s, grads[s], scores[s]);
                 }
-                try (NDManager chunk = scope.newSubManager()) {
-                    NDArray batch = HeapArrays.create(chunk, points, new Shape(prepend(b, one))).toType(type, false);
-                    GradientResult g = gradients(model, chunk, batch, null, target.repeatEach(b).scoreFunction());
-                    float[][] grads = rows(g.inputGradient());
-                    float[] scores = g.scores().toType(DataType.FLOAT32, false).toFloatArray();
-                    for (int s = 0; s < b; s++) {
-                        sink.accept(start + s, grads[s], scores[s]);
-                    }
-                }
-                done[0] += b;
-                model.progress().progress(name(), done[0], total);
-            }
+            });
         }
 
         /** {@code Σ|(g_b − g_a)(x − x')|}: how much two gradients differ, weighted by the path's direction. */
@@ -457,22 +443,6 @@ public final class IntegratedGradients extends AttributionMethod {
             }
         }
         return out;
-    }
-
-    private static NDArray stack(NDManager scope, float[][] rows, Shape one) {
-        int per = rows[0].length;
-        float[] all = new float[rows.length * per];
-        for (int i = 0; i < rows.length; i++) {
-            System.arraycopy(rows[i], 0, all, i * per, per);
-        }
-        return HeapArrays.create(scope, all, new Shape(prepend(rows.length, one)));
-    }
-
-    private static long[] prepend(long first, Shape rest) {
-        long[] s = new long[rest.dimension() + 1];
-        s[0] = first;
-        System.arraycopy(rest.getShape(), 0, s, 1, rest.dimension());
-        return s;
     }
 
     /** Nodes {@code [0]} in [0, 1] and weights {@code [1]} summing to 1 of a quadrature rule. */

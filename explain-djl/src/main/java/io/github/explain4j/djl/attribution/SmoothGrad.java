@@ -2,12 +2,14 @@ package io.github.explain4j.djl.attribution;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import io.github.explain4j.api.Attribution;
 import io.github.explain4j.djl.ExplainableModel;
 import io.github.explain4j.djl.core.AttributionMethod;
+import io.github.explain4j.djl.core.Batches;
 import io.github.explain4j.djl.core.MethodOutput;
 import io.github.explain4j.djl.core.ResolvedTarget;
-import io.github.explain4j.djl.internal.HeapArrays;
+import io.github.explain4j.djl.core.Tally;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -109,56 +111,49 @@ public final class SmoothGrad extends AttributionMethod {
         int n = (int) input.getShape().get(0);
         float[][] x = rows(input);
         int per = x[0].length;
-        long[] sampleShape = input.getShape().slice(1).getShape();
-        long[] batchShape = new long[sampleShape.length + 1];
-        System.arraycopy(sampleShape, 0, batchShape, 1, sampleShape.length);
+        Shape item = input.getShape().slice(1);
         float[][] maps = new float[n][];
         int[] classes = new int[n];
         List<Map<String, Double>> diagnostics = new ArrayList<>();
-        int total = n * samples;
-        int done = 0;
+        Tally tally = Tally.of(model, name(), (long) n * samples);
+        MethodOutput[] last = new MethodOutput[1];
         for (int i = 0; i < n; i++) {
-            double sigma = noise * range(x[i]);
+            float[] xi = x[i];
+            double sigma = noise * range(xi);
             SplittableRandom random = new SplittableRandom(seed + 1_000_003L * i);
-            double[] sum = null;
-            double[] sumSq = null;
+            double[][] sums = new double[2][]; // Σ m and Σ m², per value
             ResolvedTarget one = fixed.slice(i, i + 1);
-            MethodOutput last = null;
-            for (int start = 0; start < samples; start += batchSize) {
-                int b = Math.min(batchSize, samples - start);
-                float[] noisy = new float[b * per];
-                for (int s = 0; s < b; s++) {
-                    for (int j = 0; j < per; j++) {
-                        noisy[s * per + j] = (float) (x[i][j] + (sigma == 0 ? 0 : sigma * random.nextGaussian()));
-                    }
+            Batches.inChunks(scope, item, input.getDataType(), samples, batchSize, tally, (k, noisy, offset) -> {
+                for (int j = 0; j < per; j++) {
+                    noisy[offset + j] = (float) (xi[j] + (sigma == 0 ? 0 : sigma * random.nextGaussian()));
                 }
-                batchShape[0] = b;
-                try (NDManager chunk = scope.newSubManager()) {
-                    NDArray batch = HeapArrays.create(chunk, noisy, new ai.djl.ndarray.types.Shape(batchShape))
-                            .toType(input.getDataType(), false);
-                    last = inner.attribute(model, chunk, batch, one.repeatEach(b));
-                }
-                if (sum == null) {
-                    sum = new double[last.maps()[0].length];
-                    sumSq = new double[sum.length];
-                }
-                for (float[] m : last.maps()) {
-                    for (int j = 0; j < m.length; j++) {
-                        sum[j] += m[j];
-                        sumSq[j] += (double) m[j] * m[j];
-                    }
-                }
-                done += b;
-                model.progress().progress(name(), done, total);
-            }
-            maps[i] = combine(sum, sumSq);
-            classes[i] = last.classes()[0];
+            }, (chunk, batch, first, b) -> {
+                last[0] = inner.attribute(model, chunk, batch, one.repeatEach(b));
+                accumulate(last[0].maps(), sums);
+            });
+            maps[i] = combine(sums[0], sums[1]);
+            classes[i] = last[0].classes()[0];
             diagnostics.add(Map.of("sigma", sigma));
-            if (i == n - 1) {
-                return new MethodOutput(maps, last.channels(), last.height(), last.width(), classes, diagnostics);
+        }
+        MethodOutput l = last[0];
+        if (l == null) {
+            throw new IllegalStateException("empty batch");
+        }
+        return new MethodOutput(maps, l.channels(), l.height(), l.width(), classes, diagnostics);
+    }
+
+    /** Adds each map to {@code sums[0]} and its square to {@code sums[1]}. */
+    private static void accumulate(float[][] batchMaps, double[][] sums) {
+        if (sums[0] == null) {
+            sums[0] = new double[batchMaps[0].length];
+            sums[1] = new double[sums[0].length];
+        }
+        for (float[] m : batchMaps) {
+            for (int j = 0; j < m.length; j++) {
+                sums[0][j] += m[j];
+                sums[1][j] += (double) m[j] * m[j];
             }
         }
-        throw new IllegalStateException("empty batch");
     }
 
     private float[] combine(double[] sum, double[] sumSq) {
