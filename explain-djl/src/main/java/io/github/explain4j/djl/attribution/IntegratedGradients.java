@@ -6,14 +6,13 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.github.explain4j.api.Attribution;
 import io.github.explain4j.api.Baseline;
-import io.github.explain4j.api.InputSpec;
 import io.github.explain4j.djl.ExplainableModel;
 import io.github.explain4j.djl.core.AttributionMethod;
+import io.github.explain4j.djl.core.Baselines;
 import io.github.explain4j.djl.core.Batches;
 import io.github.explain4j.djl.core.MethodOutput;
 import io.github.explain4j.djl.core.ResolvedTarget;
 import io.github.explain4j.djl.core.Tally;
-import io.github.explain4j.djl.internal.Blur;
 import io.github.explain4j.djl.seam.GradientResult;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
-import java.util.SplittableRandom;
 import java.util.TreeMap;
 
 /**
@@ -136,7 +134,7 @@ public final class IntegratedGradients extends AttributionMethod {
         float[][] x = rows(input);
         float[][] base = new float[n][];
         for (int i = 0; i < n; i++) {
-            base[i] = baseline(model.spec(), x[i], i);
+            base[i] = Baselines.normalized(baseline, model.spec(), x[i], i);
         }
         Shape one = input.getShape().slice(1);
         NDArray baselines = Batches.stack(scope, base, one, input.getDataType());
@@ -402,47 +400,6 @@ public final class IntegratedGradients extends AttributionMethod {
         double difference = grid.lastEntry().getValue().score() - grid.firstEntry().getValue().score();
         double gap = Math.abs(sum - difference);
         return difference == 0 ? gap : gap / Math.abs(difference);
-    }
-
-    private float[] baseline(InputSpec spec, float[] x, int index) {
-        int c = spec.channels();
-        int h = spec.height();
-        int w = spec.width();
-        int plane = h * w;
-        float[] pixels;
-        if (baseline instanceof Baseline.Constant k) {
-            pixels = new float[x.length];
-            java.util.Arrays.fill(pixels, k.value());
-        } else if (baseline instanceof Baseline.UniformNoise u) {
-            SplittableRandom r = new SplittableRandom(u.seed() + 1_000_003L * index);
-            pixels = new float[x.length];
-            for (int j = 0; j < pixels.length; j++) {
-                pixels[j] = (float) r.nextDouble();
-            }
-        } else if (baseline instanceof Baseline.Custom cu) {
-            if (cu.channels() != c || cu.height() != h || cu.width() != w) {
-                throw new IllegalArgumentException("custom baseline is " + cu.channels() + "x" + cu.height() + "x"
-                        + cu.width() + "; expected the model's input shape " + c + "x" + h + "x" + w);
-            }
-            pixels = cu.chw();
-        } else if (baseline instanceof Baseline.Blurred bl) {
-            float[] px = new float[x.length];
-            for (int ch = 0; ch < c; ch++) {
-                for (int j = 0; j < plane; j++) {
-                    px[ch * plane + j] = spec.denormalize(ch, x[ch * plane + j]);
-                }
-            }
-            pixels = Blur.gaussian(px, c, h, w, bl.sigma());
-        } else {
-            throw new IllegalArgumentException("unsupported baseline " + baseline);
-        }
-        float[] out = new float[x.length];
-        for (int ch = 0; ch < c; ch++) {
-            for (int j = 0; j < plane; j++) {
-                out[ch * plane + j] = spec.normalize(ch, pixels[ch * plane + j]);
-            }
-        }
-        return out;
     }
 
     /** Nodes {@code [0]} in [0, 1] and weights {@code [1]} summing to 1 of a quadrature rule. */
