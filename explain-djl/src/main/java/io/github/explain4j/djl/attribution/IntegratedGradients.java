@@ -11,6 +11,7 @@ import io.github.explain4j.djl.core.AttributionMethod;
 import io.github.explain4j.djl.core.Baselines;
 import io.github.explain4j.djl.core.Batches;
 import io.github.explain4j.djl.core.MethodOutput;
+import io.github.explain4j.djl.core.MethodSettings;
 import io.github.explain4j.djl.core.ResolvedTarget;
 import io.github.explain4j.djl.core.Tally;
 import io.github.explain4j.djl.seam.GradientResult;
@@ -65,45 +66,61 @@ public final class IntegratedGradients extends AttributionMethod {
         ADAPTIVE
     }
 
-    private final Baseline baseline;
-    private final int steps;
-    private final int batchSize;
-    private final Rule rule;
-    private final double tolerance;
+    /** The settings, checked once here. */
+    private record Settings(Baseline baseline, int steps, Rule rule, double tolerance, int batchSize)
+            implements MethodSettings {
+        Settings {
+            Objects.requireNonNull(baseline, "baseline");
+            positive("steps", steps);
+            Objects.requireNonNull(rule, "rule");
+            if (!(tolerance >= 0 && tolerance < 1)) {
+                throw new IllegalArgumentException("tolerance was " + tolerance
+                        + "; expected a relative completeness error in [0, 1), e.g. 0.01 for 1 %");
+            }
+            positive("batch size", batchSize);
+        }
 
-    private IntegratedGradients(Baseline baseline, int steps, int batchSize, Rule rule, double tolerance) {
-        this.baseline = baseline;
-        this.steps = steps;
-        this.batchSize = batchSize;
-        this.rule = rule;
-        this.tolerance = tolerance;
+        /** The tolerance only when there is one. */
+        @Override
+        public String describe(String component, Object value) {
+            return component.equals("tolerance") && tolerance == 0 ? null
+                    : MethodSettings.super.describe(component, value);
+        }
+    }
+
+    private final Settings settings;
+
+    private IntegratedGradients(Settings settings) {
+        this.settings = settings;
     }
 
     /** Black baseline, 50 steps, Gauss–Legendre, batches of 16 path points. */
     public static IntegratedGradients create() {
-        return new IntegratedGradients(Baseline.black(), 50, 16, Rule.GAUSS_LEGENDRE, 0);
+        return new IntegratedGradients(new Settings(Baseline.black(), 50, Rule.GAUSS_LEGENDRE, 0, 16));
     }
 
     /** The reference input. */
     public IntegratedGradients baseline(Baseline newBaseline) {
-        return new IntegratedGradients(Objects.requireNonNull(newBaseline, "baseline"), steps, batchSize, rule,
-                tolerance);
+        Settings s = settings;
+        return new IntegratedGradients(new Settings(newBaseline, s.steps(), s.rule(), s.tolerance(), s.batchSize()));
     }
 
     /** The number of points on the path: the gradient evaluations per image (with a tolerance, at most that). */
     public IntegratedGradients steps(int n) {
-        return new IntegratedGradients(baseline, positive("steps", n), batchSize, rule, tolerance);
+        Settings s = settings;
+        return new IntegratedGradients(new Settings(s.baseline(), n, s.rule(), s.tolerance(), s.batchSize()));
     }
 
     /** How many path points go through the model in one pass (the internal batch size). */
     public IntegratedGradients batchSize(int n) {
-        return new IntegratedGradients(baseline, steps, positive("batch size", n), rule, tolerance);
+        Settings s = settings;
+        return new IntegratedGradients(new Settings(s.baseline(), s.steps(), s.rule(), s.tolerance(), n));
     }
 
     /** The quadrature rule. */
     public IntegratedGradients rule(Rule newRule) {
-        return new IntegratedGradients(baseline, steps, batchSize, Objects.requireNonNull(newRule, "rule"),
-                tolerance);
+        Settings s = settings;
+        return new IntegratedGradients(new Settings(s.baseline(), s.steps(), newRule, s.tolerance(), s.batchSize()));
     }
 
     /**
@@ -112,11 +129,8 @@ public final class IntegratedGradients extends AttributionMethod {
      * how many it took. 0 (the default) spends the whole budget.
      */
     public IntegratedGradients tolerance(double relative) {
-        if (!(relative >= 0 && relative < 1)) {
-            throw new IllegalArgumentException("tolerance was " + relative
-                    + "; expected a relative completeness error in [0, 1), e.g. 0.01 for 1 %");
-        }
-        return new IntegratedGradients(baseline, steps, batchSize, rule, relative);
+        Settings s = settings;
+        return new IntegratedGradients(new Settings(s.baseline(), s.steps(), s.rule(), relative, s.batchSize()));
     }
 
     @Override
@@ -126,6 +140,9 @@ public final class IntegratedGradients extends AttributionMethod {
 
     @Override
     public MethodOutput attribute(ExplainableModel model, NDManager scope, NDArray input, ResolvedTarget target) {
+        double tolerance = settings.tolerance();
+        Rule rule = settings.rule();
+        int steps = settings.steps();
         if (tolerance > 0 && rule != Rule.ADAPTIVE) {
             throw new IllegalArgumentException("a tolerance of " + tolerance + " needs the adaptive rule, which can"
                     + " stop early, but the rule is " + rule + "; add .rule(IntegratedGradients.Rule.ADAPTIVE)");
@@ -134,7 +151,7 @@ public final class IntegratedGradients extends AttributionMethod {
         float[][] x = rows(input);
         float[][] base = new float[n][];
         for (int i = 0; i < n; i++) {
-            base[i] = Baselines.normalized(baseline, model.spec(), x[i], i);
+            base[i] = Baselines.normalized(settings.baseline(), model.spec(), x[i], i);
         }
         Shape one = input.getShape().slice(1);
         NDArray baselines = Batches.stack(scope, base, one, input.getDataType());
@@ -202,7 +219,7 @@ public final class IntegratedGradients extends AttributionMethod {
 
         /** Gradients and scores at the path points {@code alphas}, handed to {@code sink} one point at a time. */
         void evaluate(double[] alphas, PointSink sink) {
-            Batches.inChunks(scope, one, type, alphas.length, batchSize, tally, (k, points, offset) -> {
+            Batches.inChunks(scope, one, type, alphas.length, settings.batchSize(), tally, (k, points, offset) -> {
                 double alpha = alphas[k];
                 for (int j = 0; j < x.length; j++) {
                     points[offset + j] = (float) (base[j] + alpha * (x[j] - base[j]));
@@ -259,6 +276,7 @@ public final class IntegratedGradients extends AttributionMethod {
 
     /** The path-averaged gradient by a fixed rule. */
     private Integral fixedRule(Path path, Rule fixedRule) {
+        int steps = settings.steps();
         double[][] nodes = nodes(fixedRule, steps);
         double[] avg = new double[path.x.length];
         path.evaluate(nodes[0], (k, g, score) -> {
@@ -283,6 +301,8 @@ public final class IntegratedGradients extends AttributionMethod {
      * size floats).
      */
     private Integral adaptive(Path path) {
+        int steps = settings.steps();
+        double tolerance = settings.tolerance();
         if (steps < 3) {
             return fixedRule(path, Rule.TRAPEZOID);
         }
@@ -458,20 +478,13 @@ public final class IntegratedGradients extends AttributionMethod {
 
     @Override
     public Map<String, String> parameters() {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("baseline", baseline.describe());
-        p.put("steps", String.valueOf(steps));
-        p.put("rule", rule.name());
-        if (tolerance > 0) {
-            p.put("tolerance", String.valueOf(tolerance));
-        }
-        p.put("batchSize", String.valueOf(batchSize));
-        return p;
+        return settings.parameters();
     }
 
     @Override
     public OptionalLong seed() {
-        return baseline instanceof Baseline.UniformNoise u ? OptionalLong.of(u.seed()) : OptionalLong.empty();
+        return settings.baseline() instanceof Baseline.UniformNoise u ? OptionalLong.of(u.seed())
+                : OptionalLong.empty();
     }
 
     @Override

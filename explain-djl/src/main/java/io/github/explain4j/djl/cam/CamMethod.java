@@ -7,10 +7,10 @@ import io.github.explain4j.api.Resampling;
 import io.github.explain4j.djl.ExplainableModel;
 import io.github.explain4j.djl.core.AttributionMethod;
 import io.github.explain4j.djl.core.MethodOutput;
+import io.github.explain4j.djl.core.MethodSettings;
 import io.github.explain4j.djl.core.ResolvedTarget;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -33,11 +33,20 @@ import java.util.function.Function;
  */
 public abstract class CamMethod<S extends CamMethod<S>> extends AttributionMethod {
 
-    /** The settings every variant has. */
-    protected record Settings(List<String> layers, boolean relu, int batchSize) {
+    /** The settings every variant has; the parameters name the layers and the ReLU. */
+    protected record Settings(List<String> layers, boolean relu, int batchSize) implements MethodSettings {
         /** Copies the layers. */
         public Settings {
             layers = List.copyOf(layers);
+        }
+
+        @Override
+        public String describe(String component, Object value) {
+            return switch (component) {
+                case "layers" -> layers.isEmpty() ? "last spatial" : String.join(",", layers);
+                case "batchSize" -> null;
+                default -> MethodSettings.super.describe(component, value);
+            };
         }
     }
 
@@ -170,10 +179,7 @@ public abstract class CamMethod<S extends CamMethod<S>> extends AttributionMetho
 
     @Override
     public Map<String, String> parameters() {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("layers", settings.layers().isEmpty() ? "last spatial" : String.join(",", settings.layers()));
-        p.put("relu", String.valueOf(settings.relu()));
-        return p;
+        return settings.parameters();
     }
 
     @Override
