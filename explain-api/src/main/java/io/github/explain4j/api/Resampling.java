@@ -1,14 +1,74 @@
 package io.github.explain4j.api;
 
 /**
- * Separable resampling of a window of an image, one axis at a time: along an axis that shrinks (or keeps its
- * size), each output pixel is the mean of its exact source footprint, source pixels cut by the footprint's edges
- * weighted by the fraction covered (area averaging, a box filter, so fine detail averages out instead of
- * aliasing); along an axis that grows, bilinear interpolation between pixel centres, clamped at the edges.
+ * Numeric resampling of heap images, shared by the compute path (upsampling class-activation maps and masks) and
+ * rendering, so that neither has to reach into the other.
+ *
+ * <ul>
+ *   <li>{@link #bilinear(float[], int, int, int, int)}: a row-major map resized by bilinear interpolation between
+ *       pixel centres, clamped at the borders (what {@code Heatmaps.resize} draws with).
+ *   <li>Separable resampling of a window of an image, one axis at a time (how {@link Images} fits a picture to a
+ *       model's input): along an axis that shrinks (or keeps its size), each output pixel is the mean of its exact
+ *       source footprint, source pixels cut by the footprint's edges weighted by the fraction covered (area
+ *       averaging, a box filter, so fine detail averages out instead of aliasing); along an axis that grows,
+ *       bilinear interpolation between pixel centres, clamped at the edges.
+ * </ul>
  */
-final class Resampling {
+public final class Resampling {
 
     private Resampling() {}
+
+    /**
+     * The map resized to {@code newHeight × newWidth} by bilinear interpolation, sampling at pixel centres (as
+     * OpenCV's {@code resize} and PyTorch's {@code interpolate(align_corners=False)} do) and clamping at the
+     * borders. The result stays within the input's range.
+     *
+     * @param map row-major {@code float[height * width]}
+     * @throws IllegalArgumentException if the map's length is not {@code height * width} or a size is not positive
+     */
+    public static float[] bilinear(float[] map, int height, int width, int newHeight, int newWidth) {
+        java.util.Objects.requireNonNull(map, "map was null; pass a row-major float[height * width]");
+        checkSize("map size", height, width);
+        if ((long) height * width != map.length) {
+            throw new IllegalArgumentException("map has " + map.length + " values; expected height*width = "
+                    + height + "*" + width + " = " + (long) height * width);
+        }
+        checkSize("new size", newHeight, newWidth);
+        float[] out = new float[newHeight * newWidth];
+        for (int y = 0; y < newHeight; y++) {
+            double sy = source(y, height, newHeight);
+            int y0 = (int) sy;
+            int y1 = Math.min(y0 + 1, height - 1);
+            double fy = sy - y0;
+            for (int x = 0; x < newWidth; x++) {
+                double sx = source(x, width, newWidth);
+                int x0 = (int) sx;
+                int x1 = Math.min(x0 + 1, width - 1);
+                double fx = sx - x0;
+                double top = lerp(map[y0 * width + x0], map[y0 * width + x1], fx);
+                double bottom = lerp(map[y1 * width + x0], map[y1 * width + x1], fx);
+                out[y * newWidth + x] = (float) lerp(top, bottom, fy);
+            }
+        }
+        return out;
+    }
+
+    private static void checkSize(String what, int height, int width) {
+        if (height <= 0 || width <= 0) {
+            throw new IllegalArgumentException(what + " was " + height + "x" + width
+                    + " (height x width); expected positive height and width");
+        }
+    }
+
+    /** Where output pixel {@code i}'s centre falls in the input, clamped to the outer pixel centres. */
+    private static double source(int i, int in, int out) {
+        double s = (i + 0.5) * in / out - 0.5;
+        return Math.min(in - 1, Math.max(0, s));
+    }
+
+    private static double lerp(double a, double b, double f) {
+        return a + (b - a) * f;
+    }
 
     /** Weights of one axis: output {@code i} is {@code Σ_k weights[i][k] · source[first[i] + k]}. */
     record Axis(int[] first, double[][] weights) {

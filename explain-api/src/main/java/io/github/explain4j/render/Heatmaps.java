@@ -1,6 +1,7 @@
 package io.github.explain4j.render;
 
 import io.github.explain4j.api.Attribution;
+import io.github.explain4j.api.Resampling;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
@@ -83,28 +84,11 @@ public final class Heatmaps {
     /**
      * The map resized to {@code newHeight × newWidth} by bilinear interpolation, sampling at pixel centres (as
      * OpenCV's {@code resize} and PyTorch's {@code interpolate(align_corners=False)} do) and clamping at the
-     * borders. The result stays within the input's range.
+     * borders. The result stays within the input's range. The numbers are {@link Resampling#bilinear}'s, which
+     * the compute path uses directly.
      */
     public static float[] resize(float[] map, int height, int width, int newHeight, int newWidth) {
-        checkMap(map, height, width);
-        checkSize("new size", newHeight, newWidth);
-        float[] out = new float[newHeight * newWidth];
-        for (int y = 0; y < newHeight; y++) {
-            double sy = source(y, height, newHeight);
-            int y0 = (int) sy;
-            int y1 = Math.min(y0 + 1, height - 1);
-            double fy = sy - y0;
-            for (int x = 0; x < newWidth; x++) {
-                double sx = source(x, width, newWidth);
-                int x0 = (int) sx;
-                int x1 = Math.min(x0 + 1, width - 1);
-                double fx = sx - x0;
-                double top = lerp(map[y0 * width + x0], map[y0 * width + x1], fx);
-                double bottom = lerp(map[y1 * width + x0], map[y1 * width + x1], fx);
-                out[y * newWidth + x] = (float) lerp(top, bottom, fy);
-            }
-        }
-        return out;
+        return Resampling.bilinear(map, height, width, newHeight, newWidth);
     }
 
     /**
@@ -277,16 +261,6 @@ public final class Heatmaps {
             throw new IllegalArgumentException(what + " was " + height + "x" + width
                     + " (height x width); expected positive height and width");
         }
-    }
-
-    /** Where output pixel {@code i}'s centre falls in the input, clamped to the outer pixel centres. */
-    private static double source(int i, int in, int out) {
-        double s = (i + 0.5) * in / out - 0.5;
-        return Math.min(in - 1, Math.max(0, s));
-    }
-
-    private static double lerp(double a, double b, double f) {
-        return a + (b - a) * f;
     }
 
     private static int mix(int a, int b, double alpha) {

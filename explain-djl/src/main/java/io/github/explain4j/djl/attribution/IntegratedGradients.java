@@ -6,13 +6,14 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.github.explain4j.api.Attribution;
 import io.github.explain4j.api.Baseline;
-import io.github.explain4j.api.InputSpec;
 import io.github.explain4j.djl.ExplainableModel;
 import io.github.explain4j.djl.core.AttributionMethod;
+import io.github.explain4j.djl.core.Baselines;
+import io.github.explain4j.djl.core.Batches;
 import io.github.explain4j.djl.core.MethodOutput;
+import io.github.explain4j.djl.core.MethodSettings;
 import io.github.explain4j.djl.core.ResolvedTarget;
-import io.github.explain4j.djl.internal.Blur;
-import io.github.explain4j.djl.internal.HeapArrays;
+import io.github.explain4j.djl.core.Tally;
 import io.github.explain4j.djl.seam.GradientResult;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
-import java.util.SplittableRandom;
 import java.util.TreeMap;
 
 /**
@@ -66,45 +66,61 @@ public final class IntegratedGradients extends AttributionMethod {
         ADAPTIVE
     }
 
-    private final Baseline baseline;
-    private final int steps;
-    private final int batchSize;
-    private final Rule rule;
-    private final double tolerance;
+    /** The settings, checked once here. */
+    private record Settings(Baseline baseline, int steps, Rule rule, double tolerance, int batchSize)
+            implements MethodSettings {
+        Settings {
+            Objects.requireNonNull(baseline, "baseline");
+            positive("steps", steps);
+            Objects.requireNonNull(rule, "rule");
+            if (!(tolerance >= 0 && tolerance < 1)) {
+                throw new IllegalArgumentException("tolerance was " + tolerance
+                        + "; expected a relative completeness error in [0, 1), e.g. 0.01 for 1 %");
+            }
+            positive("batch size", batchSize);
+        }
 
-    private IntegratedGradients(Baseline baseline, int steps, int batchSize, Rule rule, double tolerance) {
-        this.baseline = baseline;
-        this.steps = steps;
-        this.batchSize = batchSize;
-        this.rule = rule;
-        this.tolerance = tolerance;
+        /** The tolerance only when there is one. */
+        @Override
+        public String describe(String component, Object value) {
+            return component.equals("tolerance") && tolerance == 0 ? null
+                    : MethodSettings.super.describe(component, value);
+        }
+    }
+
+    private final Settings settings;
+
+    private IntegratedGradients(Settings settings) {
+        this.settings = settings;
     }
 
     /** Black baseline, 50 steps, Gauss–Legendre, batches of 16 path points. */
     public static IntegratedGradients create() {
-        return new IntegratedGradients(Baseline.black(), 50, 16, Rule.GAUSS_LEGENDRE, 0);
+        return new IntegratedGradients(new Settings(Baseline.black(), 50, Rule.GAUSS_LEGENDRE, 0, 16));
     }
 
     /** The reference input. */
     public IntegratedGradients baseline(Baseline newBaseline) {
-        return new IntegratedGradients(Objects.requireNonNull(newBaseline, "baseline"), steps, batchSize, rule,
-                tolerance);
+        Settings s = settings;
+        return new IntegratedGradients(new Settings(newBaseline, s.steps(), s.rule(), s.tolerance(), s.batchSize()));
     }
 
     /** The number of points on the path: the gradient evaluations per image (with a tolerance, at most that). */
     public IntegratedGradients steps(int n) {
-        return new IntegratedGradients(baseline, positive("steps", n), batchSize, rule, tolerance);
+        Settings s = settings;
+        return new IntegratedGradients(new Settings(s.baseline(), n, s.rule(), s.tolerance(), s.batchSize()));
     }
 
     /** How many path points go through the model in one pass (the internal batch size). */
     public IntegratedGradients batchSize(int n) {
-        return new IntegratedGradients(baseline, steps, positive("batch size", n), rule, tolerance);
+        Settings s = settings;
+        return new IntegratedGradients(new Settings(s.baseline(), s.steps(), s.rule(), s.tolerance(), n));
     }
 
     /** The quadrature rule. */
     public IntegratedGradients rule(Rule newRule) {
-        return new IntegratedGradients(baseline, steps, batchSize, Objects.requireNonNull(newRule, "rule"),
-                tolerance);
+        Settings s = settings;
+        return new IntegratedGradients(new Settings(s.baseline(), s.steps(), newRule, s.tolerance(), s.batchSize()));
     }
 
     /**
@@ -113,11 +129,8 @@ public final class IntegratedGradients extends AttributionMethod {
      * how many it took. 0 (the default) spends the whole budget.
      */
     public IntegratedGradients tolerance(double relative) {
-        if (!(relative >= 0 && relative < 1)) {
-            throw new IllegalArgumentException("tolerance was " + relative
-                    + "; expected a relative completeness error in [0, 1), e.g. 0.01 for 1 %");
-        }
-        return new IntegratedGradients(baseline, steps, batchSize, rule, relative);
+        Settings s = settings;
+        return new IntegratedGradients(new Settings(s.baseline(), s.steps(), s.rule(), relative, s.batchSize()));
     }
 
     @Override
@@ -127,6 +140,9 @@ public final class IntegratedGradients extends AttributionMethod {
 
     @Override
     public MethodOutput attribute(ExplainableModel model, NDManager scope, NDArray input, ResolvedTarget target) {
+        double tolerance = settings.tolerance();
+        Rule rule = settings.rule();
+        int steps = settings.steps();
         if (tolerance > 0 && rule != Rule.ADAPTIVE) {
             throw new IllegalArgumentException("a tolerance of " + tolerance + " needs the adaptive rule, which can"
                     + " stop early, but the rule is " + rule + "; add .rule(IntegratedGradients.Rule.ADAPTIVE)");
@@ -135,10 +151,10 @@ public final class IntegratedGradients extends AttributionMethod {
         float[][] x = rows(input);
         float[][] base = new float[n][];
         for (int i = 0; i < n; i++) {
-            base[i] = baseline(model.spec(), x[i], i);
+            base[i] = Baselines.normalized(settings.baseline(), model.spec(), x[i], i);
         }
         Shape one = input.getShape().slice(1);
-        NDArray baselines = stack(scope, base, one).toType(input.getDataType(), false);
+        NDArray baselines = Batches.stack(scope, base, one, input.getDataType());
         // f(x) and f(x') in one pass; the top prediction is fixed on the clean input
         NDArray outputs = model.seam().forward(scope, input.concat(baselines));
         ResolvedTarget fixed = target.isLazy()
@@ -149,18 +165,14 @@ public final class IntegratedGradients extends AttributionMethod {
         float[][] maps = new float[n][];
         int[] classes = new int[n];
         List<Map<String, Double>> diagnostics = new ArrayList<>();
-        long[] done = {0};
-        long total = (long) n * steps;
+        Tally tally = Tally.of(model, name(), (long) n * steps);
         for (int i = 0; i < n; i++) {
             Path path = new Path(model, scope, input.getDataType(), one, x[i], base[i], fixed.slice(i, i + 1),
-                    done, total);
+                    tally);
             Integral integral = rule == Rule.ADAPTIVE ? adaptive(path) : fixedRule(path, rule);
             double[] avg = integral.average();
-            if (done[0] < (i + 1L) * steps) {
-                // an adaptive rule that met its tolerance early: the image's share of the work is done
-                done[0] = (i + 1L) * steps;
-                model.progress().progress(name(), done[0], total);
-            }
+            // an adaptive rule that met its tolerance early: the image's share of the work is done
+            tally.reach((i + 1L) * steps);
             float[] attr = new float[per];
             double sum = 0;
             for (int j = 0; j < per; j++) {
@@ -191,11 +203,10 @@ public final class IntegratedGradients extends AttributionMethod {
         private final float[] x;
         private final float[] base;
         private final ResolvedTarget target;
-        private final long[] done;
-        private final long total;
+        private final Tally tally;
 
         Path(ExplainableModel model, NDManager scope, DataType type, Shape one, float[] x, float[] base,
-                ResolvedTarget target, long[] done, long total) {
+                ResolvedTarget target, Tally tally) {
             this.model = model;
             this.scope = scope;
             this.type = type;
@@ -203,34 +214,24 @@ public final class IntegratedGradients extends AttributionMethod {
             this.x = x;
             this.base = base;
             this.target = target;
-            this.done = done;
-            this.total = total;
+            this.tally = tally;
         }
 
         /** Gradients and scores at the path points {@code alphas}, handed to {@code sink} one point at a time. */
         void evaluate(double[] alphas, PointSink sink) {
-            int per = x.length;
-            for (int start = 0; start < alphas.length; start += batchSize) {
-                int b = Math.min(batchSize, alphas.length - start);
-                float[] points = new float[b * per];
+            Batches.inChunks(scope, one, type, alphas.length, settings.batchSize(), tally, (k, points, offset) -> {
+                double alpha = alphas[k];
+                for (int j = 0; j < x.length; j++) {
+                    points[offset + j] = (float) (base[j] + alpha * (x[j] - base[j]));
+                }
+            }, (chunk, batch, first, b) -> {
+                GradientResult g = gradients(model, chunk, batch, null, target.repeatEach(b).scoreFunction());
+                float[][] grads = rows(g.inputGradient());
+                float[] scores = g.scores().toType(DataType.FLOAT32, false).toFloatArray();
                 for (int s = 0; s < b; s++) {
-                    double alpha = alphas[start + s];
-                    for (int j = 0; j < per; j++) {
-                        points[s * per + j] = (float) (base[j] + alpha * (x[j] - base[j]));
-                    }
+                    sink.accept(first + s, grads[s], scores[s]);
                 }
-                try (NDManager chunk = scope.newSubManager()) {
-                    NDArray batch = HeapArrays.create(chunk, points, new Shape(prepend(b, one))).toType(type, false);
-                    GradientResult g = gradients(model, chunk, batch, null, target.repeatEach(b).scoreFunction());
-                    float[][] grads = rows(g.inputGradient());
-                    float[] scores = g.scores().toType(DataType.FLOAT32, false).toFloatArray();
-                    for (int s = 0; s < b; s++) {
-                        sink.accept(start + s, grads[s], scores[s]);
-                    }
-                }
-                done[0] += b;
-                model.progress().progress(name(), done[0], total);
-            }
+            });
         }
 
         /** {@code Σ|(g_b − g_a)(x − x')|}: how much two gradients differ, weighted by the path's direction. */
@@ -275,6 +276,7 @@ public final class IntegratedGradients extends AttributionMethod {
 
     /** The path-averaged gradient by a fixed rule. */
     private Integral fixedRule(Path path, Rule fixedRule) {
+        int steps = settings.steps();
         double[][] nodes = nodes(fixedRule, steps);
         double[] avg = new double[path.x.length];
         path.evaluate(nodes[0], (k, g, score) -> {
@@ -299,6 +301,8 @@ public final class IntegratedGradients extends AttributionMethod {
      * size floats).
      */
     private Integral adaptive(Path path) {
+        int steps = settings.steps();
+        double tolerance = settings.tolerance();
         if (steps < 3) {
             return fixedRule(path, Rule.TRAPEZOID);
         }
@@ -418,63 +422,6 @@ public final class IntegratedGradients extends AttributionMethod {
         return difference == 0 ? gap : gap / Math.abs(difference);
     }
 
-    private float[] baseline(InputSpec spec, float[] x, int index) {
-        int c = spec.channels();
-        int h = spec.height();
-        int w = spec.width();
-        int plane = h * w;
-        float[] pixels;
-        if (baseline instanceof Baseline.Constant k) {
-            pixels = new float[x.length];
-            java.util.Arrays.fill(pixels, k.value());
-        } else if (baseline instanceof Baseline.UniformNoise u) {
-            SplittableRandom r = new SplittableRandom(u.seed() + 1_000_003L * index);
-            pixels = new float[x.length];
-            for (int j = 0; j < pixels.length; j++) {
-                pixels[j] = (float) r.nextDouble();
-            }
-        } else if (baseline instanceof Baseline.Custom cu) {
-            if (cu.channels() != c || cu.height() != h || cu.width() != w) {
-                throw new IllegalArgumentException("custom baseline is " + cu.channels() + "x" + cu.height() + "x"
-                        + cu.width() + "; expected the model's input shape " + c + "x" + h + "x" + w);
-            }
-            pixels = cu.chw();
-        } else if (baseline instanceof Baseline.Blurred bl) {
-            float[] px = new float[x.length];
-            for (int ch = 0; ch < c; ch++) {
-                for (int j = 0; j < plane; j++) {
-                    px[ch * plane + j] = spec.denormalize(ch, x[ch * plane + j]);
-                }
-            }
-            pixels = Blur.gaussian(px, c, h, w, bl.sigma());
-        } else {
-            throw new IllegalArgumentException("unsupported baseline " + baseline);
-        }
-        float[] out = new float[x.length];
-        for (int ch = 0; ch < c; ch++) {
-            for (int j = 0; j < plane; j++) {
-                out[ch * plane + j] = spec.normalize(ch, pixels[ch * plane + j]);
-            }
-        }
-        return out;
-    }
-
-    private static NDArray stack(NDManager scope, float[][] rows, Shape one) {
-        int per = rows[0].length;
-        float[] all = new float[rows.length * per];
-        for (int i = 0; i < rows.length; i++) {
-            System.arraycopy(rows[i], 0, all, i * per, per);
-        }
-        return HeapArrays.create(scope, all, new Shape(prepend(rows.length, one)));
-    }
-
-    private static long[] prepend(long first, Shape rest) {
-        long[] s = new long[rest.dimension() + 1];
-        s[0] = first;
-        System.arraycopy(rest.getShape(), 0, s, 1, rest.dimension());
-        return s;
-    }
-
     /** Nodes {@code [0]} in [0, 1] and weights {@code [1]} summing to 1 of a quadrature rule. */
     static double[][] nodes(Rule rule, int m) {
         double[] a = new double[m];
@@ -531,20 +478,13 @@ public final class IntegratedGradients extends AttributionMethod {
 
     @Override
     public Map<String, String> parameters() {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("baseline", baseline.describe());
-        p.put("steps", String.valueOf(steps));
-        p.put("rule", rule.name());
-        if (tolerance > 0) {
-            p.put("tolerance", String.valueOf(tolerance));
-        }
-        p.put("batchSize", String.valueOf(batchSize));
-        return p;
+        return settings.parameters();
     }
 
     @Override
     public OptionalLong seed() {
-        return baseline instanceof Baseline.UniformNoise u ? OptionalLong.of(u.seed()) : OptionalLong.empty();
+        return settings.baseline() instanceof Baseline.UniformNoise u ? OptionalLong.of(u.seed())
+                : OptionalLong.empty();
     }
 
     @Override

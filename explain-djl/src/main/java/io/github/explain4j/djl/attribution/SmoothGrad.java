@@ -2,14 +2,16 @@ package io.github.explain4j.djl.attribution;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import io.github.explain4j.api.Attribution;
 import io.github.explain4j.djl.ExplainableModel;
 import io.github.explain4j.djl.core.AttributionMethod;
+import io.github.explain4j.djl.core.Batches;
 import io.github.explain4j.djl.core.MethodOutput;
+import io.github.explain4j.djl.core.MethodSettings;
 import io.github.explain4j.djl.core.ResolvedTarget;
-import io.github.explain4j.djl.internal.HeapArrays;
+import io.github.explain4j.djl.core.Tally;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -43,60 +45,70 @@ public final class SmoothGrad extends AttributionMethod {
         VARIANCE
     }
 
-    private final AttributionMethod inner;
-    private final int samples;
-    private final double noise;
-    private final long seed;
-    private final Variant variant;
-    private final int batchSize;
+    /** The settings, checked once here; the variant is in the name, the seed in the provenance's own field. */
+    private record Settings(AttributionMethod inner, int samples, double noise, int batchSize, Variant variant,
+            long seed) implements MethodSettings {
+        Settings {
+            Objects.requireNonNull(inner, "inner");
+            positive("samples", samples);
+            if (!(noise >= 0) || Double.isInfinite(noise)) {
+                throw new IllegalArgumentException("noise was " + noise
+                        + "; expected a finite fraction of the input range ≥ 0 (the paper uses 0.1–0.2)");
+            }
+            positive("batch size", batchSize);
+            Objects.requireNonNull(variant, "variant");
+        }
 
-    private SmoothGrad(AttributionMethod inner, int samples, double noise, long seed, Variant variant, int batchSize) {
-        this.inner = inner;
-        this.samples = samples;
-        this.noise = noise;
-        this.seed = seed;
-        this.variant = variant;
-        this.batchSize = batchSize;
+        @Override
+        public String describe(String component, Object value) {
+            return component.equals("variant") ? null : MethodSettings.super.describe(component, value);
+        }
+    }
+
+    private final Settings settings;
+
+    private SmoothGrad(Settings settings) {
+        this.settings = settings;
     }
 
     /** SmoothGrad of {@code inner} with the paper's defaults: 50 samples, noise 0.15, seed 0, batches of 16. */
     public static SmoothGrad of(AttributionMethod inner) {
-        Objects.requireNonNull(inner, "inner");
-        return new SmoothGrad(inner, 50, 0.15, 0L, Variant.MEAN, 16);
+        return new SmoothGrad(new Settings(inner, 50, 0.15, 16, Variant.MEAN, 0L));
     }
 
     /** The number of noisy copies per input. */
     public SmoothGrad samples(int n) {
-        return new SmoothGrad(inner, positive("samples", n), noise, seed, variant, batchSize);
+        Settings s = settings;
+        return new SmoothGrad(new Settings(s.inner(), n, s.noise(), s.batchSize(), s.variant(), s.seed()));
     }
 
     /** The noise level as a fraction of each input's value range (0 gives the inner method exactly). */
     public SmoothGrad noise(double level) {
-        if (!(level >= 0) || Double.isInfinite(level)) {
-            throw new IllegalArgumentException("noise was " + level
-                    + "; expected a finite fraction of the input range ≥ 0 (the paper uses 0.1–0.2)");
-        }
-        return new SmoothGrad(inner, samples, level, seed, variant, batchSize);
+        Settings s = settings;
+        return new SmoothGrad(new Settings(s.inner(), s.samples(), level, s.batchSize(), s.variant(), s.seed()));
     }
 
     /** The random seed; the same seed gives the same map. */
     public SmoothGrad seed(long newSeed) {
-        return new SmoothGrad(inner, samples, noise, newSeed, variant, batchSize);
+        Settings s = settings;
+        return new SmoothGrad(new Settings(s.inner(), s.samples(), s.noise(), s.batchSize(), s.variant(), newSeed));
     }
 
     /** Mean, mean of squares or variance. */
     public SmoothGrad variant(Variant newVariant) {
-        return new SmoothGrad(inner, samples, noise, seed, Objects.requireNonNull(newVariant, "variant"), batchSize);
+        Settings s = settings;
+        return new SmoothGrad(new Settings(s.inner(), s.samples(), s.noise(), s.batchSize(), newVariant, s.seed()));
     }
 
     /** How many noisy copies go through the model in one pass. */
     public SmoothGrad batchSize(int n) {
-        return new SmoothGrad(inner, samples, noise, seed, variant, positive("batch size", n));
+        Settings s = settings;
+        return new SmoothGrad(new Settings(s.inner(), s.samples(), s.noise(), n, s.variant(), s.seed()));
     }
 
     @Override
     public String name() {
-        return switch (variant) {
+        return switch (settings.variant()) {
             case MEAN -> "SmoothGrad";
             case SQUARED -> "SmoothGrad²";
             case VARIANCE -> "VarGrad";
@@ -109,66 +121,60 @@ public final class SmoothGrad extends AttributionMethod {
         int n = (int) input.getShape().get(0);
         float[][] x = rows(input);
         int per = x[0].length;
-        long[] sampleShape = input.getShape().slice(1).getShape();
-        long[] batchShape = new long[sampleShape.length + 1];
-        System.arraycopy(sampleShape, 0, batchShape, 1, sampleShape.length);
+        Shape item = input.getShape().slice(1);
         float[][] maps = new float[n][];
         int[] classes = new int[n];
         List<Map<String, Double>> diagnostics = new ArrayList<>();
-        int total = n * samples;
-        int done = 0;
+        Tally tally = Tally.of(model, name(), (long) n * settings.samples());
+        MethodOutput[] last = new MethodOutput[1];
         for (int i = 0; i < n; i++) {
-            double sigma = noise * range(x[i]);
-            SplittableRandom random = new SplittableRandom(seed + 1_000_003L * i);
-            double[] sum = null;
-            double[] sumSq = null;
+            float[] xi = x[i];
+            double sigma = settings.noise() * range(xi);
+            SplittableRandom random = new SplittableRandom(settings.seed() + 1_000_003L * i);
+            double[][] sums = new double[2][]; // Σ m and Σ m², per value
             ResolvedTarget one = fixed.slice(i, i + 1);
-            MethodOutput last = null;
-            for (int start = 0; start < samples; start += batchSize) {
-                int b = Math.min(batchSize, samples - start);
-                float[] noisy = new float[b * per];
-                for (int s = 0; s < b; s++) {
-                    for (int j = 0; j < per; j++) {
-                        noisy[s * per + j] = (float) (x[i][j] + (sigma == 0 ? 0 : sigma * random.nextGaussian()));
-                    }
-                }
-                batchShape[0] = b;
-                try (NDManager chunk = scope.newSubManager()) {
-                    NDArray batch = HeapArrays.create(chunk, noisy, new ai.djl.ndarray.types.Shape(batchShape))
-                            .toType(input.getDataType(), false);
-                    last = inner.attribute(model, chunk, batch, one.repeatEach(b));
-                }
-                if (sum == null) {
-                    sum = new double[last.maps()[0].length];
-                    sumSq = new double[sum.length];
-                }
-                for (float[] m : last.maps()) {
-                    for (int j = 0; j < m.length; j++) {
-                        sum[j] += m[j];
-                        sumSq[j] += (double) m[j] * m[j];
-                    }
-                }
-                done += b;
-                model.progress().progress(name(), done, total);
-            }
-            maps[i] = combine(sum, sumSq);
-            classes[i] = last.classes()[0];
+            Batches.inChunks(scope, item, input.getDataType(), settings.samples(), settings.batchSize(), tally,
+                    (k, noisy, offset) -> {
+                        for (int j = 0; j < per; j++) {
+                            noisy[offset + j] = (float) (xi[j] + (sigma == 0 ? 0 : sigma * random.nextGaussian()));
+                        }
+                    }, (chunk, batch, first, b) -> {
+                        last[0] = settings.inner().attribute(model, chunk, batch, one.repeatEach(b));
+                        accumulate(last[0].maps(), sums);
+                    });
+            maps[i] = combine(sums[0], sums[1]);
+            classes[i] = last[0].classes()[0];
             diagnostics.add(Map.of("sigma", sigma));
-            if (i == n - 1) {
-                return new MethodOutput(maps, last.channels(), last.height(), last.width(), classes, diagnostics);
+        }
+        MethodOutput l = last[0];
+        if (l == null) {
+            throw new IllegalStateException("empty batch");
+        }
+        return new MethodOutput(maps, l.channels(), l.height(), l.width(), classes, diagnostics);
+    }
+
+    /** Adds each map to {@code sums[0]} and its square to {@code sums[1]}. */
+    private static void accumulate(float[][] batchMaps, double[][] sums) {
+        if (sums[0] == null) {
+            sums[0] = new double[batchMaps[0].length];
+            sums[1] = new double[sums[0].length];
+        }
+        for (float[] m : batchMaps) {
+            for (int j = 0; j < m.length; j++) {
+                sums[0][j] += m[j];
+                sums[1][j] += (double) m[j] * m[j];
             }
         }
-        throw new IllegalStateException("empty batch");
     }
 
     private float[] combine(double[] sum, double[] sumSq) {
         float[] out = new float[sum.length];
         for (int j = 0; j < out.length; j++) {
-            double mean = sum[j] / samples;
-            out[j] = (float) switch (variant) {
+            double mean = sum[j] / settings.samples();
+            out[j] = (float) switch (settings.variant()) {
                 case MEAN -> mean;
-                case SQUARED -> sumSq[j] / samples;
-                case VARIANCE -> Math.max(0, sumSq[j] / samples - mean * mean);
+                case SQUARED -> sumSq[j] / settings.samples();
+                case VARIANCE -> Math.max(0, sumSq[j] / settings.samples() - mean * mean);
             };
         }
         return out;
@@ -186,31 +192,23 @@ public final class SmoothGrad extends AttributionMethod {
 
     @Override
     public Map<String, String> parameters() {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("inner", inner.name());
-        p.put("samples", String.valueOf(samples));
-        p.put("noise", String.valueOf(noise));
-        p.put("batchSize", String.valueOf(batchSize));
-        for (Map.Entry<String, String> e : inner.parameters().entrySet()) {
-            p.put(inner.name() + "." + e.getKey(), e.getValue());
-        }
-        return p;
+        return settings.parameters();
     }
 
     @Override
     public OptionalLong seed() {
-        return OptionalLong.of(seed);
+        return OptionalLong.of(settings.seed());
     }
 
     @Override
     public boolean signed() {
-        return variant == Variant.MEAN && inner.signed();
+        return settings.variant() == Variant.MEAN && settings.inner().signed();
     }
 
     @Override
     public Attribution.Reduction display() {
-        return variant == Variant.MEAN ? inner.display()
-                : inner.display() == Attribution.Reduction.SUM ? Attribution.Reduction.SUM
+        return settings.variant() == Variant.MEAN ? settings.inner().display()
+                : settings.inner().display() == Attribution.Reduction.SUM ? Attribution.Reduction.SUM
                 : Attribution.Reduction.MAX_ABS;
     }
 

@@ -3,14 +3,14 @@ package io.github.explain4j.djl.cam;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.github.explain4j.api.Attribution;
+import io.github.explain4j.api.Resampling;
 import io.github.explain4j.djl.ExplainableModel;
 import io.github.explain4j.djl.core.AttributionMethod;
 import io.github.explain4j.djl.core.MethodOutput;
+import io.github.explain4j.djl.core.MethodSettings;
 import io.github.explain4j.djl.core.ResolvedTarget;
-import io.github.explain4j.render.Heatmaps;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -33,11 +33,20 @@ import java.util.function.Function;
  */
 public abstract class CamMethod<S extends CamMethod<S>> extends AttributionMethod {
 
-    /** The settings every variant has. */
-    protected record Settings(List<String> layers, boolean relu, int batchSize) {
+    /** The settings every variant has; the parameters name the layers and the ReLU. */
+    protected record Settings(List<String> layers, boolean relu, int batchSize) implements MethodSettings {
         /** Copies the layers. */
         public Settings {
             layers = List.copyOf(layers);
+        }
+
+        @Override
+        public String describe(String component, Object value) {
+            return switch (component) {
+                case "layers" -> layers.isEmpty() ? "last spatial" : String.join(",", layers);
+                case "batchSize" -> null;
+                default -> MethodSettings.super.describe(component, value);
+            };
         }
     }
 
@@ -151,7 +160,7 @@ public abstract class CamMethod<S extends CamMethod<S>> extends AttributionMetho
                         m[j] = Math.max(0f, m[j]);
                     }
                 }
-                float[] up = Heatmaps.resize(m, lm.height(), lm.width(), outH, outW);
+                float[] up = Resampling.bilinear(m, lm.height(), lm.width(), outH, outW);
                 float scale = 1f;
                 if (paths.size() > 1) {
                     float max = 0f;
@@ -170,10 +179,7 @@ public abstract class CamMethod<S extends CamMethod<S>> extends AttributionMetho
 
     @Override
     public Map<String, String> parameters() {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("layers", settings.layers().isEmpty() ? "last spatial" : String.join(",", settings.layers()));
-        p.put("relu", String.valueOf(settings.relu()));
-        return p;
+        return settings.parameters();
     }
 
     @Override

@@ -5,7 +5,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import io.github.explain4j.djl.ExplainableModel;
+import io.github.explain4j.djl.core.Batches;
 import io.github.explain4j.djl.core.ResolvedTarget;
+import io.github.explain4j.djl.core.Tally;
 import java.util.function.Function;
 
 /**
@@ -51,34 +53,15 @@ public abstract class PerturbationCamMethod<S extends PerturbationCamMethod<S>> 
             ResolvedTarget target, String layer) {
         ResolvedTarget fixed = target.fixed(model, scope, input);
         FeatureMaps[] a = featureMaps(layer, model.seam().activation(scope, input, layer));
-        Progress progress = new Progress(model, name(), (long) a.length * a[0].channels());
+        Tally tally = Tally.of(model, name(), (long) a.length * a[0].channels());
         float[][] maps = new float[a.length][];
         for (int n = 0; n < a.length; n++) {
             NDArray x = input.get(new NDIndex(n + ":" + (n + 1)));
             Probe probe = new Probe(model, scope, x, layer, a[n], fixed.slice(n, n + 1), settings().batchSize(),
-                    progress);
+                    tally);
             maps[n] = a[n].channelSum(weights(probe));
         }
         return new LayerMaps(maps, a[0].height(), a[0].width(), fixed.classesOrNone(a.length));
-    }
-
-    /** Passes done at one layer, for the model's progress listener. */
-    private static final class Progress {
-        private final ExplainableModel model;
-        private final String method;
-        private final long total;
-        private long done;
-
-        Progress(ExplainableModel model, String method, long total) {
-            this.model = model;
-            this.method = method;
-            this.total = total;
-        }
-
-        void add(int passes) {
-            done += passes;
-            model.progress().progress(method, done, total);
-        }
     }
 
     /** What a perturbation variant sees of one input at one layer. */
@@ -90,10 +73,10 @@ public abstract class PerturbationCamMethod<S extends PerturbationCamMethod<S>> 
         private final FeatureMaps maps;
         private final ResolvedTarget target;
         private final int batchSize;
-        private final Progress progress;
+        private final Tally tally;
 
         private Probe(ExplainableModel model, NDManager scope, NDArray input, String layer, FeatureMaps maps,
-                ResolvedTarget target, int batchSize, Progress progress) {
+                ResolvedTarget target, int batchSize, Tally tally) {
             this.model = model;
             this.scope = scope;
             this.input = input;
@@ -101,7 +84,7 @@ public abstract class PerturbationCamMethod<S extends PerturbationCamMethod<S>> 
             this.maps = maps;
             this.target = target;
             this.batchSize = batchSize;
-            this.progress = progress;
+            this.tally = tally;
         }
 
         /** The model. */
@@ -139,20 +122,15 @@ public abstract class PerturbationCamMethod<S extends PerturbationCamMethod<S>> 
          * @return {@code K} scores, score {@code k} with channel {@code k} perturbed
          */
         public double[] scores(Perturbation perturbation) {
-            int k = maps.channels();
-            double[] scores = new double[k];
-            for (int first = 0; first < k; first += batchSize) {
-                int count = Math.min(batchSize, k - first);
-                try (NDManager chunk = scope.newSubManager()) {
-                    NDArray out = perturbation.outputs(chunk, first, count);
-                    float[] y = target.repeatEach(count).scoreFunction().scores(out).toType(DataType.FLOAT32, false)
-                            .toFloatArray();
-                    for (int m = 0; m < count; m++) {
-                        scores[first + m] = y[m];
-                    }
+            double[] scores = new double[maps.channels()];
+            Batches.inChunks(scope, maps.channels(), batchSize, tally, (chunk, first, count) -> {
+                NDArray out = perturbation.outputs(chunk, first, count);
+                float[] y = target.repeatEach(count).scoreFunction().scores(out).toType(DataType.FLOAT32, false)
+                        .toFloatArray();
+                for (int m = 0; m < count; m++) {
+                    scores[first + m] = y[m];
                 }
-                progress.add(count);
-            }
+            });
             return scores;
         }
     }

@@ -3,8 +3,8 @@ package io.github.explain4j.djl.cam;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.github.explain4j.api.Resampling;
 import io.github.explain4j.djl.internal.HeapArrays;
-import io.github.explain4j.render.Heatmaps;
 
 /**
  * Score-CAM: gradient-free channel weights from forward passes. Each channel's activation map, upsampled and
@@ -51,7 +51,8 @@ public final class ScoreCam extends PerturbationCamMethod<ScoreCam> {
         FeatureMaps a = probe.maps();
         float[] masks = new float[count * outH * outW];
         for (int m = 0; m < count; m++) {
-            float[] mask = unitRange(Heatmaps.resize(a.channel(first + m), a.height(), a.width(), outH, outW));
+            float[] mask = unitRange(Resampling.bilinear(a.channel(first + m), a.height(), a.width(), outH,
+                    outW));
             System.arraycopy(mask, 0, masks, m * mask.length, mask.length);
         }
         return HeapArrays.create(chunk, masks, new Shape(count, 1, outH, outW)).toType(x.getDataType(), false)

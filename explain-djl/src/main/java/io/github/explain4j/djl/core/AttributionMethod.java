@@ -34,7 +34,7 @@ public abstract class AttributionMethod implements Attributor<ExplainableModel, 
 
     /**
      * The method itself: maps for a batch of model inputs {@code (N, C, H, W)}, all native work in {@code scope}.
-     * Composable: wrappers such as {@link SmoothGrad} call it with their own inputs and targets.
+     * Composable: wrappers such as {@code SmoothGrad} call it with their own inputs and targets.
      *
      * @param model the model
      * @param scope the scope every array of the call belongs to

@@ -10,99 +10,130 @@ import boofcv.struct.image.GrayS32;
 import boofcv.struct.image.ImageType;
 import boofcv.struct.image.Planar;
 import io.github.explain4j.api.Attribution;
+import io.github.explain4j.api.Baseline;
+import io.github.explain4j.api.InputSpec;
 import io.github.explain4j.djl.ExplainableModel;
+import io.github.explain4j.djl.core.Baselines;
 import io.github.explain4j.djl.core.MethodOutput;
+import io.github.explain4j.djl.core.MethodSettings;
 import io.github.explain4j.djl.core.ResolvedTarget;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.SplittableRandom;
 
 /**
  * LIME on superpixels: the image is cut into superpixels (BoofCV's SLIC), random subsets of them are switched off
- * (filled with each superpixel's mean colour, or a constant), the model scores every variant in batches, and a
- * weighted ridge regression of the scores on the on/off pattern — weights {@code exp(−d²/σ²)} of the cosine
- * distance {@code d} to the full image — gives each superpixel its attribution. Every pixel carries its
- * superpixel's coefficient; the diagnostic {@code "superpixels"} says how many there were.
+ * (filled with each superpixel's mean colour, or a {@link #fill(Baseline) Baseline} such as a constant), the model
+ * scores every variant in batches, and a weighted ridge regression of the scores on the on/off pattern — weights
+ * {@code exp(−d²/σ²)} of the cosine distance {@code d} to the full image — gives each superpixel its
+ * attribution. Every pixel carries its superpixel's coefficient; the diagnostic {@code "superpixels"} says how many
+ * there were.
  *
  * <p>M. T. Ribeiro, S. Singh, C. Guestrin, "'Why Should I Trust You?': Explaining the Predictions of Any
  * Classifier", KDD 2016, arXiv:1602.04938. SLIC: R. Achanta et al., IEEE TPAMI 34(11), 2012.
  */
 public final class Lime extends PerturbationMethod {
 
-    private final int superpixels;
-    private final int samples;
-    private final double kernelWidth;
-    private final double ridge;
-    private final Float fill;
-    private final long seed;
-    private final int batchSize;
+    /**
+     * The settings, checked once here.
+     *
+     * @param fill what switched-off superpixels show, or {@code null} for each superpixel's mean colour
+     */
+    private record Settings(int superpixels, int samples, double kernelWidth, double ridge, Baseline fill,
+            int batchSize, long seed) implements MethodSettings {
+        Settings {
+            positive("superpixels", superpixels);
+            positive("samples", samples);
+            if (!(kernelWidth > 0) || Double.isInfinite(kernelWidth)) {
+                throw new IllegalArgumentException("kernel width was " + kernelWidth
+                        + "; expected a finite positive number");
+            }
+            if (!(ridge >= 0) || Double.isInfinite(ridge)) {
+                throw new IllegalArgumentException("ridge penalty was " + ridge + "; expected a finite number ≥ 0");
+            }
+            positive("batch size", batchSize);
+        }
 
-    private Lime(int superpixels, int samples, double kernelWidth, double ridge, Float fill, long seed,
-            int batchSize) {
-        this.superpixels = superpixels;
-        this.samples = samples;
-        this.kernelWidth = kernelWidth;
-        this.ridge = ridge;
-        this.fill = fill;
-        this.seed = seed;
-        this.batchSize = batchSize;
+        @Override
+        public String describe(String component, Object value) {
+            return !component.equals("fill") ? MethodSettings.super.describe(component, value)
+                    : fill == null ? "superpixel mean" : describeFill(fill);
+        }
+    }
+
+    private final Settings settings;
+
+    private Lime(Settings settings) {
+        this.settings = settings;
     }
 
     /** About 50 superpixels, 500 samples, kernel width 0.25, ridge 1, superpixel-mean fill, seed 0, batches of 32. */
     public static Lime create() {
-        return new Lime(50, 500, 0.25, 1.0, null, 0L, 32);
+        return new Lime(new Settings(50, 500, 0.25, 1.0, null, 32, 0L));
     }
 
     /** The number of superpixels SLIC aims for. */
     public Lime superpixels(int n) {
-        return new Lime(positive("superpixels", n), samples, kernelWidth, ridge, fill, seed, batchSize);
+        Settings s = settings;
+        return new Lime(new Settings(n, s.samples(), s.kernelWidth(), s.ridge(), s.fill(), s.batchSize(), s.seed()));
     }
 
     /** The number of perturbed samples. */
     public Lime samples(int n) {
-        return new Lime(superpixels, positive("samples", n), kernelWidth, ridge, fill, seed, batchSize);
+        Settings s = settings;
+        return new Lime(new Settings(s.superpixels(), n, s.kernelWidth(), s.ridge(), s.fill(), s.batchSize(),
+                s.seed()));
     }
 
     /** The width σ of the exponential kernel on the cosine distance. */
     public Lime kernelWidth(double sigma) {
-        if (!(sigma > 0) || Double.isInfinite(sigma)) {
-            throw new IllegalArgumentException("kernel width was " + sigma + "; expected a finite positive number");
-        }
-        return new Lime(superpixels, samples, sigma, ridge, fill, seed, batchSize);
+        Settings s = settings;
+        return new Lime(new Settings(s.superpixels(), s.samples(), sigma, s.ridge(), s.fill(), s.batchSize(),
+                s.seed()));
     }
 
     /** The ridge penalty of the regression (0 for plain weighted least squares). */
     public Lime ridge(double alpha) {
-        if (!(alpha >= 0) || Double.isInfinite(alpha)) {
-            throw new IllegalArgumentException("ridge penalty was " + alpha + "; expected a finite number ≥ 0");
-        }
-        return new Lime(superpixels, samples, kernelWidth, alpha, fill, seed, batchSize);
+        Settings s = settings;
+        return new Lime(new Settings(s.superpixels(), s.samples(), s.kernelWidth(), alpha, s.fill(), s.batchSize(),
+                s.seed()));
     }
 
-    /** Switched-off superpixels take this pixel value in [0, 1] instead of their mean colour. */
+    /**
+     * Switched-off superpixels show the baseline's image for this input (pixel space) instead of their mean
+     * colour, e.g. {@link Baseline#blurred(double)} or {@link Baseline#constant(float)}.
+     */
+    public Lime fill(Baseline baseline) {
+        Settings s = settings;
+        return new Lime(new Settings(s.superpixels(), s.samples(), s.kernelWidth(), s.ridge(),
+                Objects.requireNonNull(baseline, "fill"), s.batchSize(), s.seed()));
+    }
+
+    /** Switched-off superpixels take this pixel value in [0, 1]: {@code fill(Baseline.constant(pixel))}. */
     public Lime fill(float pixel) {
-        if (!(pixel >= 0f && pixel <= 1f)) {
-            throw new IllegalArgumentException("fill was " + pixel + "; expected a pixel value in [0, 1]");
-        }
-        return new Lime(superpixels, samples, kernelWidth, ridge, pixel, seed, batchSize);
+        return fill(constantFill(pixel));
     }
 
     /** The seed of the samples. */
-    public Lime seed(long s) {
-        return new Lime(superpixels, samples, kernelWidth, ridge, fill, s, batchSize);
+    public Lime seed(long newSeed) {
+        Settings s = settings;
+        return new Lime(new Settings(s.superpixels(), s.samples(), s.kernelWidth(), s.ridge(), s.fill(),
+                s.batchSize(), newSeed));
     }
 
     /** Samples per forward pass. */
     public Lime batchSize(int n) {
-        return new Lime(superpixels, samples, kernelWidth, ridge, fill, seed, positive("batch size", n));
+        Settings s = settings;
+        return new Lime(new Settings(s.superpixels(), s.samples(), s.kernelWidth(), s.ridge(), s.fill(), n,
+                s.seed()));
     }
 
     @Override
     protected int batchSize() {
-        return batchSize;
+        return settings.batchSize();
     }
 
     @Override
@@ -123,7 +154,7 @@ public final class Lime extends PerturbationMethod {
                 }
             }
         }
-        ImageSuperpixels<Planar<GrayF32>> slic = FactoryImageSegmentation.slic(new ConfigSlic(superpixels),
+        ImageSuperpixels<Planar<GrayF32>> slic = FactoryImageSegmentation.slic(new ConfigSlic(settings.superpixels()),
                 ImageType.pl(3, GrayF32.class));
         GrayS32 labels = new GrayS32(width, height);
         slic.segment(image, labels);
@@ -154,8 +185,9 @@ public final class Lime extends PerturbationMethod {
                 s = Math.max(s, v + 1);
             }
             int segmentsFound = s;
-            float[] off = offImage(x, seg, segmentsFound, c, plane);
-            SplittableRandom r = new SplittableRandom(seed + 1_000_003L * i);
+            float[] off = offImage(model.spec(), x, i, seg, segmentsFound);
+            SplittableRandom r = new SplittableRandom(settings.seed() + 1_000_003L * i);
+            int samples = settings.samples();
             boolean[][] z = new boolean[samples][segmentsFound];
             java.util.Arrays.fill(z[0], true); // the image itself, as LIME does
             for (int k = 1; k < samples; k++) {
@@ -182,12 +214,14 @@ public final class Lime extends PerturbationMethod {
         return new MethodOutput(maps, 1, h, w, classes, diagnostics);
     }
 
-    private float[] offImage(float[] x, int[] seg, int s, int c, int plane) {
-        float[] off = new float[x.length];
-        if (fill != null) {
-            java.util.Arrays.fill(off, fill);
-            return off;
+    /** The switched-off image: the fill's, or each superpixel's mean colour. */
+    private float[] offImage(InputSpec spec, float[] x, int index, int[] seg, int s) {
+        if (settings.fill() != null) {
+            return Baselines.pixels(settings.fill(), spec, x, index);
         }
+        int c = spec.channels();
+        int plane = spec.height() * spec.width();
+        float[] off = new float[x.length];
         double[][] mean = new double[s][c];
         int[] count = new int[s];
         for (int j = 0; j < plane; j++) {
@@ -216,7 +250,7 @@ public final class Lime extends PerturbationMethod {
             // cosine distance between the pattern and the all-on pattern
             double cosine = on == 0 ? 0 : on / (Math.sqrt(on) * Math.sqrt(s));
             double d = 1 - cosine;
-            double weight = Math.exp(-d * d / (kernelWidth * kernelWidth));
+            double weight = Math.exp(-d * d / (settings.kernelWidth() * settings.kernelWidth()));
             double[] row = new double[p];
             for (int j = 0; j < s; j++) {
                 row[j] = z[k][j] ? 1 : 0;
@@ -233,7 +267,7 @@ public final class Lime extends PerturbationMethod {
             }
         }
         for (int j = 0; j < s; j++) {
-            a[j][j] += ridge;
+            a[j][j] += settings.ridge();
         }
         return solve(a, p);
     }
@@ -271,19 +305,12 @@ public final class Lime extends PerturbationMethod {
 
     @Override
     public Map<String, String> parameters() {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("superpixels", String.valueOf(superpixels));
-        p.put("samples", String.valueOf(samples));
-        p.put("kernelWidth", String.valueOf(kernelWidth));
-        p.put("ridge", String.valueOf(ridge));
-        p.put("fill", fill == null ? "superpixel mean" : String.valueOf(fill));
-        p.put("batchSize", String.valueOf(batchSize));
-        return p;
+        return settings.parameters();
     }
 
     @Override
     public OptionalLong seed() {
-        return OptionalLong.of(seed);
+        return OptionalLong.of(settings.seed());
     }
 
     @Override

@@ -3,21 +3,26 @@ package io.github.explain4j.djl.perturbation;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.github.explain4j.api.Attribution;
+import io.github.explain4j.api.Baseline;
 import io.github.explain4j.djl.CustomTarget;
 import io.github.explain4j.djl.ExplainableModel;
+import io.github.explain4j.djl.core.Baselines;
 import io.github.explain4j.djl.core.MethodOutput;
+import io.github.explain4j.djl.core.MethodSettings;
 import io.github.explain4j.djl.core.ResolvedTarget;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * Occlusion: slide a square patch of a fill colour over the image and record how much the target score drops;
- * each pixel gets the mean drop of the patches that covered it (positive = the region supported the target).
- * Patches go through the model in batches. With {@link #featureMap(String, int)} the score is the total activation
- * of one channel of a layer instead of a class, as in Zeiler &amp; Fergus' figure 7.
+ * Occlusion: slide a square patch over the image and record how much the target score drops; each pixel gets the
+ * mean drop of the patches that covered it (positive = the region supported the target). The patch shows the fill,
+ * a {@link Baseline} in pixel space — mid grey by default, or e.g. the blurred image, which hides a region's detail
+ * but not its colour. Patches go through the model in batches. With {@link #featureMap(String, int)} the score is
+ * the total activation of one channel of a layer instead of a class, as in Zeiler &amp; Fergus' figure 7.
  *
  * <pre>{@code
  * Occlusion.create().window(8).stride(4).fill(0.5f).batchSize(64)
+ * Occlusion.create().fill(Baseline.blurred(4))
  * Occlusion.create().featureMap("stage3", 12)
  * }</pre>
  *
@@ -30,61 +35,94 @@ import java.util.Map;
  */
 public final class Occlusion extends PerturbationMethod {
 
-    private final int window;
-    private final int stride;
-    private final float fill;
-    private final int batchSize;
-    private final String layer;
-    private final int channel;
+    /**
+     * The settings, checked once here.
+     *
+     * @param featureMap the activation scored instead of the target, or {@code null}
+     */
+    private record Settings(int window, int stride, Baseline fill, int batchSize, FeatureMap featureMap)
+            implements MethodSettings {
+        Settings {
+            positive("window", window);
+            positive("stride", stride);
+            Objects.requireNonNull(fill, "fill");
+            positive("batch size", batchSize);
+        }
 
-    private Occlusion(int window, int stride, float fill, int batchSize, String layer, int channel) {
-        this.window = window;
-        this.stride = stride;
-        this.fill = fill;
-        this.batchSize = batchSize;
-        this.layer = layer;
-        this.channel = channel;
+        @Override
+        public String describe(String component, Object value) {
+            return switch (component) {
+                case "fill" -> describeFill(fill);
+                case "featureMap" -> featureMap == null ? null : featureMap.layer() + ":" + featureMap.channel();
+                default -> MethodSettings.super.describe(component, value);
+            };
+        }
+    }
+
+    /** One channel of a layer, whose total activation is scored. */
+    private record FeatureMap(String layer, int channel) {
+        FeatureMap {
+            Objects.requireNonNull(layer, "layer path was null; expected a path from model.layers()");
+            if (channel < 0) {
+                throw new IllegalArgumentException("channel was " + channel + "; expected a channel index ≥ 0");
+            }
+        }
+    }
+
+    private final Settings settings;
+
+    private Occlusion(Settings settings) {
+        this.settings = settings;
     }
 
     /** Patches of 8×8 pixels every 4 pixels, filled with mid grey, 32 per batch. */
     public static Occlusion create() {
-        return new Occlusion(8, 4, 0.5f, 32, null, -1);
+        return new Occlusion(new Settings(8, 4, Baseline.constant(0.5f), 32, null));
     }
 
     /** The patch's side in pixels. */
     public Occlusion window(int pixels) {
-        return new Occlusion(positive("window", pixels), stride, fill, batchSize, layer, channel);
+        Settings s = settings;
+        return new Occlusion(new Settings(pixels, s.stride(), s.fill(), s.batchSize(), s.featureMap()));
     }
 
     /** The step between patches in pixels; at most the window, so that every pixel is covered. */
     public Occlusion stride(int pixels) {
-        return new Occlusion(window, positive("stride", pixels), fill, batchSize, layer, channel);
+        Settings s = settings;
+        return new Occlusion(new Settings(s.window(), pixels, s.fill(), s.batchSize(), s.featureMap()));
     }
 
-    /** The patch's pixel value in [0, 1] (before normalisation). */
+    /**
+     * What a patch shows: the same region of the baseline's image for this input, in pixel space — e.g.
+     * {@link Baseline#blurred(double)} hides a region's detail but keeps its colour, {@link Baseline#constant(float)}
+     * paints it over.
+     */
+    public Occlusion fill(Baseline baseline) {
+        Settings s = settings;
+        return new Occlusion(new Settings(s.window(), s.stride(), baseline, s.batchSize(), s.featureMap()));
+    }
+
+    /** The patch's pixel value in [0, 1] (before normalisation): {@code fill(Baseline.constant(pixel))}. */
     public Occlusion fill(float pixel) {
-        if (!(pixel >= 0f && pixel <= 1f)) {
-            throw new IllegalArgumentException("fill was " + pixel + "; expected a pixel value in [0, 1]");
-        }
-        return new Occlusion(window, stride, pixel, batchSize, layer, channel);
+        return fill(constantFill(pixel));
     }
 
     /** Patches per forward pass. */
     public Occlusion batchSize(int n) {
-        return new Occlusion(window, stride, fill, positive("batch size", n), layer, channel);
+        Settings s = settings;
+        return new Occlusion(new Settings(s.window(), s.stride(), s.fill(), n, s.featureMap()));
     }
 
     /** Score the total activation of {@code channel} of {@code layerPath} instead of the target. */
     public Occlusion featureMap(String layerPath, int featureChannel) {
-        if (featureChannel < 0) {
-            throw new IllegalArgumentException("channel was " + featureChannel + "; expected a channel index ≥ 0");
-        }
-        return new Occlusion(window, stride, fill, batchSize, layerPath, featureChannel);
+        Settings s = settings;
+        return new Occlusion(new Settings(s.window(), s.stride(), s.fill(), s.batchSize(),
+                new FeatureMap(layerPath, featureChannel)));
     }
 
     @Override
     protected int batchSize() {
-        return batchSize;
+        return settings.batchSize();
     }
 
     @Override
@@ -96,7 +134,9 @@ public final class Occlusion extends PerturbationMethod {
     public MethodOutput attribute(ExplainableModel model, NDManager scope, NDArray input, ResolvedTarget target) {
         ExplainableModel m = model;
         ResolvedTarget t;
-        if (layer != null) {
+        if (settings.featureMap() != null) {
+            String layer = settings.featureMap().layer();
+            int channel = settings.featureMap().channel();
             m = model.withOutputLayer(layer);
             long[] shape = m.outputShape();
             if (shape.length < 2 || channel >= shape[1]) {
@@ -119,8 +159,10 @@ public final class Occlusion extends PerturbationMethod {
         int[] xs = starts(w);
         int positions = ys.length * xs.length;
         float[][] maps = new float[px.length][];
+        int window = settings.window();
         for (int i = 0; i < px.length; i++) {
             float[] x = px[i];
+            float[] fill = Baselines.pixels(settings.fill(), model.spec(), x, i);
             ResolvedTarget one = t.slice(i, i + 1);
             float base = scores(m, scope, one, 1, (k, buf) -> System.arraycopy(x, 0, buf, 0, buf.length))[0];
             float[] occluded = scores(m, scope, one, positions, (k, buf) -> {
@@ -130,7 +172,7 @@ public final class Occlusion extends PerturbationMethod {
                 for (int ch = 0; ch < c; ch++) {
                     for (int y = y0; y < Math.min(h, y0 + window); y++) {
                         for (int xx = x0; xx < Math.min(w, x0 + window); xx++) {
-                            buf[ch * plane + y * w + xx] = fill;
+                            buf[ch * plane + y * w + xx] = fill[ch * plane + y * w + xx];
                         }
                     }
                 }
@@ -162,6 +204,8 @@ public final class Occlusion extends PerturbationMethod {
      * share of pixels no patch would reach.
      */
     private void checkCovers(int h, int w) {
+        int window = settings.window();
+        int stride = settings.stride();
         if (window > h || window > w || (window == h && window == w)) {
             throw new IllegalArgumentException("Occlusion window " + window + " is " + (window > h || window > w
                     ? "larger than" : "as large as") + " the " + h + "×" + w + " input: one patch hides the whole"
@@ -181,6 +225,7 @@ public final class Occlusion extends PerturbationMethod {
 
     /** How many of {@code size} rows (or columns) some patch covers. */
     private int coveredCount(int size) {
+        int window = settings.window();
         boolean[] hit = new boolean[size];
         for (int start : starts(size)) {
             for (int i = start; i < Math.min(size, start + window); i++) {
@@ -196,7 +241,8 @@ public final class Occlusion extends PerturbationMethod {
 
     /** Patch origins along an axis, the last one flush with the edge so every pixel is covered. */
     private int[] starts(int size) {
-        int win = Math.min(window, size);
+        int stride = settings.stride();
+        int win = Math.min(settings.window(), size);
         int n = (size - win) / stride + 1;
         boolean flush = (n - 1) * stride + win < size;
         int[] out = new int[n + (flush ? 1 : 0)];
@@ -211,15 +257,7 @@ public final class Occlusion extends PerturbationMethod {
 
     @Override
     public Map<String, String> parameters() {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("window", String.valueOf(window));
-        p.put("stride", String.valueOf(stride));
-        p.put("fill", String.valueOf(fill));
-        p.put("batchSize", String.valueOf(batchSize));
-        if (layer != null) {
-            p.put("featureMap", layer + ":" + channel);
-        }
-        return p;
+        return settings.parameters();
     }
 
     @Override

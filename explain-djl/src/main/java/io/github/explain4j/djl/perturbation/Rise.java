@@ -3,76 +3,105 @@ package io.github.explain4j.djl.perturbation;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.github.explain4j.api.Attribution;
+import io.github.explain4j.api.Baseline;
+import io.github.explain4j.api.Resampling;
 import io.github.explain4j.djl.ExplainableModel;
+import io.github.explain4j.djl.core.Baselines;
 import io.github.explain4j.djl.core.MethodOutput;
+import io.github.explain4j.djl.core.MethodSettings;
 import io.github.explain4j.djl.core.ResolvedTarget;
-import io.github.explain4j.render.Heatmaps;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.SplittableRandom;
 
 /**
  * RISE: the expected target score under random masks, per pixel. Each mask is a random {@code s×s} grid of cells
  * kept with probability {@code p}, upsampled bilinearly to a little more than the image and cropped at a random
- * shift, so its edges are soft and fall anywhere; the map is {@code Σ_i y(x ⊙ M_i)·M_i / (N·p)}. Masking darkens
- * pixels towards black (pixel value 0). Masks are drawn from the seed and scored in batches.
+ * shift, so its edges are soft and fall anywhere; the map is
+ * {@code Σ_i y(x ⊙ M_i + (1 − M_i) ⊙ b)·M_i / (N·p)}. Masking fades pixels towards the fill {@code b}, black
+ * (pixel value 0) by default as in the paper, or any {@link #fill(Baseline) Baseline}. Masks are drawn from the seed
+ * and scored in batches.
  *
  * <p>V. Petsiuk, A. Das, K. Saenko, "RISE: Randomized Input Sampling for Explanation of Black-box Models", BMVC
  * 2018, arXiv:1806.07421.
  */
 public final class Rise extends PerturbationMethod {
 
-    private final int masks;
-    private final int cells;
-    private final double keep;
-    private final long seed;
-    private final int batchSize;
+    /** The settings, checked once here; the fill is reported when it is not black, the seed in its own field. */
+    private record Settings(int masks, int cells, double keep, int batchSize, Baseline fill, long seed)
+            implements MethodSettings {
+        Settings {
+            positive("masks", masks);
+            positive("cells", cells);
+            if (!(keep > 0 && keep <= 1)) {
+                throw new IllegalArgumentException("keep probability was " + keep + "; expected a value in (0, 1]");
+            }
+            positive("batch size", batchSize);
+            Objects.requireNonNull(fill, "fill");
+        }
 
-    private Rise(int masks, int cells, double keep, long seed, int batchSize) {
-        this.masks = masks;
-        this.cells = cells;
-        this.keep = keep;
-        this.seed = seed;
-        this.batchSize = batchSize;
+        @Override
+        public String describe(String component, Object value) {
+            return !component.equals("fill") ? MethodSettings.super.describe(component, value)
+                    : Baselines.isBlack(fill) ? null : describeFill(fill);
+        }
     }
 
-    /** 1000 masks of 7×7 cells kept with probability 0.5, seed 0, 32 per batch. */
+    private final Settings settings;
+
+    private Rise(Settings settings) {
+        this.settings = settings;
+    }
+
+    /** 1000 masks of 7×7 cells kept with probability 0.5, black fill, seed 0, 32 per batch. */
     public static Rise create() {
-        return new Rise(1000, 7, 0.5, 0L, 32);
+        return new Rise(new Settings(1000, 7, 0.5, 32, Baseline.black(), 0L));
     }
 
     /** The number of random masks. */
     public Rise masks(int n) {
-        return new Rise(positive("masks", n), cells, keep, seed, batchSize);
+        Settings s = settings;
+        return new Rise(new Settings(n, s.cells(), s.keep(), s.batchSize(), s.fill(), s.seed()));
     }
 
     /** The grid size {@code s} of a mask (cells per side); at most the image's height and width. */
-    public Rise cells(int s) {
-        return new Rise(masks, positive("cells", s), keep, seed, batchSize);
+    public Rise cells(int n) {
+        Settings s = settings;
+        return new Rise(new Settings(s.masks(), n, s.keep(), s.batchSize(), s.fill(), s.seed()));
     }
 
     /** The probability that a cell is kept. */
     public Rise keep(double p) {
-        if (!(p > 0 && p <= 1)) {
-            throw new IllegalArgumentException("keep probability was " + p + "; expected a value in (0, 1]");
-        }
-        return new Rise(masks, cells, p, seed, batchSize);
+        Settings s = settings;
+        return new Rise(new Settings(s.masks(), s.cells(), p, s.batchSize(), s.fill(), s.seed()));
+    }
+
+    /**
+     * What masking fades towards: a masked input is {@code x·M + (1 − M)·b} with {@code b} the baseline's image
+     * for this input, in pixel space. Black (the paper's, and the default) darkens; a blurred baseline removes
+     * detail but keeps colour.
+     */
+    public Rise fill(Baseline baseline) {
+        Settings s = settings;
+        return new Rise(new Settings(s.masks(), s.cells(), s.keep(), s.batchSize(), baseline, s.seed()));
     }
 
     /** The seed of the masks. */
-    public Rise seed(long s) {
-        return new Rise(masks, cells, keep, s, batchSize);
+    public Rise seed(long newSeed) {
+        Settings s = settings;
+        return new Rise(new Settings(s.masks(), s.cells(), s.keep(), s.batchSize(), s.fill(), newSeed));
     }
 
     /** Masked copies per forward pass. */
     public Rise batchSize(int n) {
-        return new Rise(masks, cells, keep, seed, positive("batch size", n));
+        Settings s = settings;
+        return new Rise(new Settings(s.masks(), s.cells(), s.keep(), n, s.fill(), s.seed()));
     }
 
     @Override
     protected int batchSize() {
-        return batchSize;
+        return settings.batchSize();
     }
 
     @Override
@@ -86,15 +115,16 @@ public final class Rise extends PerturbationMethod {
      * @throws IllegalArgumentException if the grid has more cells per side than the image has pixels
      */
     public float[] mask(int index, int height, int width) {
+        int cells = settings.cells();
         if (cells > height || cells > width) {
             throw new IllegalArgumentException("RISE grid of " + cells + "×" + cells + " cells is finer than the "
                     + height + "×" + width + " input (a cell must cover at least one pixel, else the masks are"
                     + " noise); use cells(n) with n ≤ " + Math.min(height, width) + " — the paper uses 7 or 8");
         }
-        SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + index);
+        SplittableRandom r = new SplittableRandom(settings.seed() * 0x9E3779B97F4A7C15L + index);
         float[] grid = new float[cells * cells];
         for (int i = 0; i < grid.length; i++) {
-            grid[i] = r.nextDouble() < keep ? 1f : 0f;
+            grid[i] = r.nextDouble() < settings.keep() ? 1f : 0f;
         }
         int cellH = (height + cells - 1) / cells;
         int cellW = (width + cells - 1) / cells;
@@ -107,7 +137,7 @@ public final class Rise extends PerturbationMethod {
                 padded[y * (cells + 1) + x] = grid[Math.min(y, cells - 1) * cells + Math.min(x, cells - 1)];
             }
         }
-        float[] up = Heatmaps.resize(padded, cells + 1, cells + 1, upH, upW);
+        float[] up = Resampling.bilinear(padded, cells + 1, cells + 1, upH, upW);
         int dy = r.nextInt(cellH);
         int dx = r.nextInt(cellW);
         float[] out = new float[height * width];
@@ -125,6 +155,8 @@ public final class Rise extends PerturbationMethod {
         int w = model.spec().width();
         int plane = h * w;
         float[][] px = pixels(model.spec(), input);
+        int masks = settings.masks();
+        boolean black = Baselines.isBlack(settings.fill());
         float[][] maskSet = new float[masks][];
         for (int i = 0; i < masks; i++) {
             maskSet[i] = mask(i, h, w);
@@ -132,11 +164,14 @@ public final class Rise extends PerturbationMethod {
         float[][] maps = new float[px.length][];
         for (int i = 0; i < px.length; i++) {
             float[] x = px[i];
+            float[] b = black ? null : Baselines.pixels(settings.fill(), model.spec(), x, i);
             float[] y = scores(model, scope, t.slice(i, i + 1), masks, (k, buf) -> {
                 float[] mk = maskSet[k];
                 for (int ch = 0; ch < c; ch++) {
                     for (int j = 0; j < plane; j++) {
-                        buf[ch * plane + j] = x[ch * plane + j] * mk[j];
+                        int idx = ch * plane + j;
+                        // x·M + (1 − M)·b; for black the second term is 0 and left out
+                        buf[idx] = black ? x[idx] * mk[j] : x[idx] * mk[j] + (1 - mk[j]) * b[idx];
                     }
                 }
             });
@@ -148,7 +183,7 @@ public final class Rise extends PerturbationMethod {
             }
             maps[i] = new float[plane];
             for (int j = 0; j < plane; j++) {
-                maps[i][j] = (float) (sum[j] / (masks * keep));
+                maps[i][j] = (float) (sum[j] / (masks * settings.keep()));
             }
         }
         int[] classes = t.classesOrNone(px.length);
@@ -157,17 +192,12 @@ public final class Rise extends PerturbationMethod {
 
     @Override
     public Map<String, String> parameters() {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("masks", String.valueOf(masks));
-        p.put("cells", String.valueOf(cells));
-        p.put("keep", String.valueOf(keep));
-        p.put("batchSize", String.valueOf(batchSize));
-        return p;
+        return settings.parameters();
     }
 
     @Override
     public OptionalLong seed() {
-        return OptionalLong.of(seed);
+        return OptionalLong.of(settings.seed());
     }
 
     @Override
