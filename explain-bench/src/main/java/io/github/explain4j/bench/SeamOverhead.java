@@ -114,6 +114,9 @@ public final class SeamOverhead {
         try (Fixture f = Fixture.createFrozen(engine);
                 Model ts = names.stream().anyMatch(n -> n.startsWith("ts")) ? TorchScriptModels.load(ptFile) : null) {
             NDArray x = batch == 1 ? f.input : f.noisyBatch(batch);
+            if (names.remove("parts")) {
+                parts(f, x);
+            }
             Map<String, Supplier<float[]>> variants = new LinkedHashMap<>();
             for (String n : names) {
                 variants.put(n, variant(n, f, x, ts));
@@ -163,6 +166,79 @@ public final class SeamOverhead {
         }
     }
 
+    /**
+     * Times, each alone (median of 50 calls, calling thread's CPU time and wall time), the work the seam does per
+     * gradient pass beyond the network's operators: a detached view of every parameter in a pass scope, the
+     * BatchNorm scale and shift of every BatchNorm, the pinned scope, the input copy.
+     */
+    private static void parts(Fixture f, NDArray x) {
+        List<Parameter> params = new ArrayList<>(f.block.getParameters().values());
+        List<BatchNorm> norms = new ArrayList<>();
+        collect(f.block, norms);
+        Map<String, Runnable> parts = new LinkedHashMap<>();
+        parts.put("empty sub-manager, opened and closed", () -> f.manager.newSubManager().close());
+        parts.put("pinned sub-manager (OperandPins), opened and closed", () ->
+                io.github.explain4j.djl.internal.OperandPins.pinnedScope(f.manager).close());
+        parts.put(params.size() + " detached parameter views in a scope, then closed", () -> {
+            try (NDManager scope = f.manager.newSubManager()) {
+                io.github.explain4j.djl.internal.DetachedParameterStore store =
+                        new io.github.explain4j.djl.internal.DetachedParameterStore(scope, Parameter::getArray);
+                for (Parameter p : params) {
+                    store.getValue(p, f.manager.getDevice(), false);
+                }
+            }
+        });
+        parts.put(norms.size() + " BatchNorm scale and shift (the seam's 5 ops and 2 reshapes each)", () -> {
+            try (NDManager scope = f.manager.newSubManager()) {
+                for (BatchNorm bn : norms) {
+                    Map<String, NDArray> p = new LinkedHashMap<>();
+                    for (Pair<String, Parameter> e : bn.getDirectParameters()) {
+                        NDArray v = e.getValue().getArray().stopGradient();
+                        v.attach(scope);
+                        p.put(e.getKey(), v);
+                    }
+                    NDArray scale = p.get("gamma").div(p.get("runningVar").add(1e-5f).sqrt());
+                    NDArray shift = p.get("beta").sub(p.get("runningMean").mul(scale));
+                    Shape s = new Shape(1, scale.size(), 1, 1);
+                    scale.reshape(s);
+                    shift.reshape(s);
+                }
+            }
+        });
+        parts.put("input copy (duplicate) of " + x.getShape(), () -> {
+            try (NDManager scope = f.manager.newSubManager()) {
+                scope.tempAttachAll(x);
+                x.duplicate().toFloatArray();
+            }
+        });
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        for (Map.Entry<String, Runnable> e : parts.entrySet()) {
+            for (int i = 0; i < 10; i++) {
+                e.getValue().run();
+            }
+            long[] wall = new long[50];
+            long[] cpu = new long[50];
+            for (int i = 0; i < 50; i++) {
+                long c = threads.getCurrentThreadCpuTime();
+                long start = System.nanoTime();
+                e.getValue().run();
+                wall[i] = System.nanoTime() - start;
+                cpu[i] = threads.getCurrentThreadCpuTime() - c;
+            }
+            System.out.printf(Locale.ROOT, "  part %-70s wall %7.3f ms, thread CPU %7.3f ms (medians of 50)%n",
+                    e.getKey(), median(wall) / 1e6, median(cpu) / 1e6);
+        }
+    }
+
+    private static void collect(Block b, List<BatchNorm> norms) {
+        if (b instanceof BatchNorm bn) {
+            norms.add(bn);
+        }
+        for (Pair<String, Block> c : b.getChildren()) {
+            collect(c.getValue(), norms);
+        }
+    }
+
     private static double[] perRound(long[] a, long[] b) {
         double[] r = new double[a.length];
         for (int i = 0; i < a.length; i++) {
@@ -183,9 +259,14 @@ public final class SeamOverhead {
     private static void check(Map<String, Supplier<float[]>> variants, Fixture f, NDArray x) {
         float[] grad = f.seamForwardBackward(x);
         float[] out = forwardOutput(f, x);
+        float[] stats = runningStatistics(f.block);
         for (Map.Entry<String, Supplier<float[]>> v : variants.entrySet()) {
             String n = v.getKey();
             if (n.startsWith("ts")) {
+                continue;
+            }
+            if (n.equals("plainTrain")) {
+                // it updates the running statistics: check the others first
                 continue;
             }
             float[] ref = n.endsWith("Fwd") ? out : grad;
@@ -196,9 +277,40 @@ public final class SeamOverhead {
                 max = Math.max(max, Math.abs(ref[i]));
                 diff = Math.max(diff, Math.abs(ref[i] - got[i]));
             }
-            System.out.printf(Locale.ROOT, "  check %-13s max |difference| / max |seam's| = %.2e%s%n", n,
-                    diff / max, n.equals("plainTrain") ? " (batch statistics: another function)" : "");
+            System.out.printf(Locale.ROOT, "  check %-13s max |difference| / max |seam's| = %.2e%n", n, diff / max);
         }
+        System.out.println("  check running statistics unchanged by the variants: "
+                + Arrays.equals(stats, runningStatistics(f.block)));
+        if (variants.containsKey("plainTrain")) {
+            float[] got = variants.get("plainTrain").get();
+            double max = 0;
+            double diff = 0;
+            for (int i = 0; i < grad.length; i++) {
+                max = Math.max(max, Math.abs(grad[i]));
+                diff = Math.max(diff, Math.abs(grad[i] - got[i]));
+            }
+            System.out.printf(Locale.ROOT, "  check %-13s max |difference| / max |seam's| = %.2e (batch statistics:"
+                    + " another function; it also updates the running statistics)%n", "plainTrain", diff / max);
+        }
+    }
+
+    private static float[] runningStatistics(Block block) {
+        List<float[]> all = new ArrayList<>();
+        int n = 0;
+        for (Parameter p : block.getParameters().values()) {
+            if (p.getType() == Parameter.Type.RUNNING_MEAN || p.getType() == Parameter.Type.RUNNING_VAR) {
+                float[] v = p.getArray().toFloatArray();
+                all.add(v);
+                n += v.length;
+            }
+        }
+        float[] flat = new float[n];
+        int at = 0;
+        for (float[] v : all) {
+            System.arraycopy(v, 0, flat, at, v.length);
+            at += v.length;
+        }
+        return flat;
     }
 
     private static float[] forwardOutput(Fixture f, NDArray x) {
