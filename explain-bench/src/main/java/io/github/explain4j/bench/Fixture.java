@@ -138,7 +138,7 @@ public final class Fixture implements AutoCloseable {
         }
     }
 
-    private NDArray oneHot(NDManager scope, int b) {
+    NDArray oneHot(NDManager scope, int b) {
         float[] hot = new float[b * 1000];
         for (int i = 0; i < b; i++) {
             hot[i * 1000 + topClass] = 1f;
