@@ -38,16 +38,17 @@ import java.util.function.UnaryOperator;
 /**
  * Runs a DJL {@link Block} tree by walking it: {@link SequentialBlock}s and {@link ParallelBlock}s (and their
  * subclasses) are descended into, so every block inside them is an addressable layer; any other block is run as
- * a leaf with its own {@code forward}.
+ * a leaf with its own {@code forward}. Every gradient pass is a {@link #trace}.
  *
  * <p>Walking the tree rather than calling the root's {@code forward} is what makes the gradients right on both
  * engines and leaves the model untouched:
  * <ul>
- *   <li>{@link BatchNorm} is evaluated as the affine map of its running statistics,
+ *   <li>{@link BatchNorm} is evaluated as the map of its running statistics,
  *       {@code y = x·γ/√(var+ε) + (β − mean·γ/√(var+ε))}, and {@link Dropout} as the identity. MXNet refuses an
  *       inference-mode BatchNorm inside a gradient collector, and its inference-mode autograd gives wrong
- *       gradients through BatchNorm and max-pooling; the affine map is exact in inference and differentiable on
- *       every engine.</li>
+ *       gradients through BatchNorm and max-pooling; so on MXNet the engine's fused batch norm runs with
+ *       {@code use_global_stats} (the running statistics, left unchanged) while autograd records in training mode,
+ *       on PyTorch its inference batch norm, and on other engines the affine map.</li>
  *   <li>Blocks see their parameters through a {@link DetachedParameterStore}: no gradient of a parameter is
  *       computed, accumulated or overwritten, and no flag changes.</li>
  *   <li>For a layer's gradient, the part of the network before the layer runs without recording; recording
@@ -632,8 +633,47 @@ public final class BlockTreeSeam implements ModelSeam {
     }
 
     private static NDArray batchNorm(BatchNorm bn, NDArray x, ParameterStore store) {
+        String engine = x.getManager().getEngine().getEngineName();
+        if ("PyTorch".equals(engine) || "MXNet".equals(engine)) {
+            return fusedBatchNorm(bn, x, store, "MXNet".equals(engine));
+        }
         NDArray[] affine = batchNormAffine(bn, x, store);
         return x.mul(affine[0]).add(affine[1]);
+    }
+
+    /**
+     * A BatchNorm's inference map as the engine's one fused operator, differentiable inside a collector: PyTorch's
+     * batch norm with {@code training=false}; on MXNet {@code _npx_batch_norm} with {@code use_global_stats=True},
+     * which normalises with the running statistics (and leaves them unchanged) while autograd records in training
+     * mode — DJL's own MXNet BatchNorm cannot be asked for that. The same map as the affine one, in one kernel
+     * forward and one backward instead of two broadcast kernels each (MXNet's broadcast kernels are slow; see
+     * explain-bench's README for the measurements). Other engines keep the affine map.
+     */
+    private static NDArray fusedBatchNorm(BatchNorm bn, NDArray x, ParameterStore store, boolean mxnet) {
+        int axis;
+        float epsilon;
+        try {
+            axis = BN_AXIS.getInt(bn);
+            epsilon = BN_EPSILON.getFloat(bn);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("cannot read BatchNorm settings", e);
+        }
+        Map<String, NDArray> p = new HashMap<>();
+        for (Pair<String, Parameter> e : bn.getDirectParameters()) {
+            p.put(e.getKey(), store.getValue(e.getValue(), x.getDevice(), false));
+        }
+        if (!mxnet) {
+            return BatchNorm.batchNorm(x, p.get("runningMean"), p.get("runningVar"), p.get("gamma"), p.get("beta"),
+                    axis, 0.9f, epsilon, false).singletonOrThrow();
+        }
+        ai.djl.util.PairList<String, Object> params = new ai.djl.util.PairList<>();
+        params.add("axis", String.valueOf(axis < 0 ? x.getShape().dimension() + axis : axis));
+        params.add("eps", String.valueOf(epsilon));
+        params.add("momentum", "0.9");
+        params.add("fix_gamma", "False");
+        params.add("use_global_stats", "True");
+        return x.getManager().invoke("_npx_batch_norm", new NDList(x, p.get("gamma"), p.get("beta"),
+                p.get("runningMean"), p.get("runningVar")), params).head();
     }
 
     /** A BatchNorm's inference map {@code y = x·scale + shift}: {scale, shift}, shaped to broadcast against x. */
