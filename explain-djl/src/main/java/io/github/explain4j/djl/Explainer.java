@@ -1,6 +1,7 @@
 package io.github.explain4j.djl;
 
 import io.github.explain4j.api.Attribution;
+import io.github.explain4j.api.Attributor;
 import io.github.explain4j.api.Images;
 import io.github.explain4j.api.Target;
 import io.github.explain4j.djl.attribution.InputXGradient;
@@ -8,7 +9,6 @@ import io.github.explain4j.djl.attribution.IntegratedGradients;
 import io.github.explain4j.djl.attribution.Saliency;
 import io.github.explain4j.djl.attribution.SmoothGrad;
 import io.github.explain4j.djl.cam.GradCam;
-import io.github.explain4j.djl.core.AttributionMethod;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -55,9 +55,9 @@ public final class Explainer {
         return explain(model, image, IntegratedGradients.create(), Target.topPrediction());
     }
 
-    /** Any method and target. */
-    public static Attribution explain(ExplainableModel model, BufferedImage image, AttributionMethod method,
-            Target target) {
+    /** Any method and target: any {@link Attributor} of images on an {@link ExplainableModel}. */
+    public static Attribution explain(ExplainableModel model, BufferedImage image,
+            Attributor<ExplainableModel, BufferedImage> method, Target target) {
         Objects.requireNonNull(method, "method was null; pass a method such as GradCam.create()");
         return method.explain(model, image, target);
     }

@@ -2,6 +2,7 @@ package io.github.explain4j.samples;
 
 import ai.djl.Model;
 import io.github.explain4j.api.Attribution;
+import io.github.explain4j.api.Attributor;
 import io.github.explain4j.api.Images;
 import io.github.explain4j.api.InputSpec;
 import io.github.explain4j.api.Target;
@@ -209,10 +210,11 @@ public final class Gallery {
     }
 
     private static Path section(ExplainableModel model, List<BufferedImage> inputs, List<String> names,
-            Map<String, AttributionMethod> methods, Target target, Path file) throws Exception {
+            Map<String, ? extends Attributor<ExplainableModel, BufferedImage>> methods, Target target, Path file)
+            throws Exception {
         int cell = 192;
         Map<String, List<Attribution>> results = new LinkedHashMap<>();
-        for (Map.Entry<String, AttributionMethod> e : methods.entrySet()) {
+        for (Map.Entry<String, ? extends Attributor<ExplainableModel, BufferedImage>> e : methods.entrySet()) {
             results.put(e.getKey(), e.getValue().explain(model, inputs, target));
         }
         Overlay overlay = Overlay.alpha(0.55).clip(99);

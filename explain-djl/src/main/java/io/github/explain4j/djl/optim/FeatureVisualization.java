@@ -7,6 +7,7 @@ import io.github.explain4j.api.FeatureOptimizer;
 import io.github.explain4j.api.InputSpec;
 import io.github.explain4j.api.Provenance;
 import io.github.explain4j.djl.ExplainableModel;
+import io.github.explain4j.djl.core.MethodSettings;
 import io.github.explain4j.djl.core.Objectives;
 import io.github.explain4j.djl.internal.HeapArrays;
 import io.github.explain4j.djl.seam.Trace;
@@ -17,7 +18,6 @@ import io.github.explain4j.optim.Parameterization;
 import io.github.explain4j.optim.Transforms;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -60,7 +60,7 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
 
     /** The settings, checked once. */
     private record Settings(Objective objective, Parameterization parameterization, Transforms transforms, int steps,
-            double learningRate, Optimizer optimizer, long seed, int[] thresholds) {
+            double learningRate, Optimizer optimizer, long seed, int[] thresholds) implements MethodSettings {
         Settings {
             Objects.requireNonNull(objective, "objective");
             Objects.requireNonNull(parameterization, "parameterization");
@@ -80,6 +80,26 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
                             + "; give steps at which to keep the image");
                 }
             }
+        }
+
+        @Override
+        public String describe(String component, Object value) {
+            if (value instanceof Objective) {
+                return null; // the provenance's target
+            }
+            if (value instanceof Parameterization p) {
+                return p.description();
+            }
+            if (value instanceof Transforms t) {
+                return t.description();
+            }
+            if (value instanceof Optimizer o) {
+                return o.name().toLowerCase(Locale.ROOT);
+            }
+            if (value instanceof int[] t) {
+                return t.length == 0 ? null : Arrays.toString(t);
+            }
+            return MethodSettings.super.describe(component, value);
         }
 
         Settings with(Parameterization p, Transforms t, int n, double lr, Optimizer o, long s, int[] th) {
@@ -158,18 +178,9 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
         return settings.objective();
     }
 
-    /** The settings as provenance text, in a stable order. */
+    /** The settings as provenance text, in a stable order (derived from the settings record). */
     public Map<String, String> parameters() {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("parameterization", settings.parameterization().description());
-        p.put("transforms", settings.transforms().description());
-        p.put("steps", String.valueOf(settings.steps()));
-        p.put("optimizer", settings.optimizer().name().toLowerCase(Locale.ROOT));
-        p.put("learningRate", String.valueOf(settings.learningRate()));
-        if (settings.thresholds().length > 0) {
-            p.put("thresholds", Arrays.toString(settings.thresholds()));
-        }
-        return p;
+        return settings.parameters();
     }
 
     @Override
