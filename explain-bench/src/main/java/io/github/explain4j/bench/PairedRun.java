@@ -117,6 +117,8 @@ public final class PairedRun {
         tasks.put("gradCam", () -> gradCam.explainTensor(f.model, f.input, Target.topPrediction()));
         tasks.put("smoothGrad", () -> smoothGrad.explainTensor(f.model, f.input, Target.topPrediction()));
         tasks.put("ig", () -> ig.explainTensor(f.model, f.input, Target.topPrediction()));
+        IntegratedGradients adaptive = ig.rule(IntegratedGradients.Rule.ADAPTIVE);
+        tasks.put("igAdaptive", () -> adaptive.explainTensor(f.model, f.input, Target.topPrediction()));
         tasks.put("floor1", () -> f.seamForwardBackward(f.input));
         tasks.put("plain1", () -> f.plainForwardBackward(f.input));
         tasks.put("floor50", () -> {
