@@ -58,14 +58,35 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
         SGD
     }
 
+    /** How the learning rate changes over the steps. */
+    public enum Schedule {
+        /** The same rate at every step (Lucid). */
+        CONSTANT,
+        /** Falling linearly to zero at the last step: {@code lr · (1 − (t − 1)/T)}. */
+        LINEAR,
+        /** A half cosine to zero: {@code lr · ½(1 + cos(π (t − 1)/T))}. */
+        COSINE;
+
+        double factor(int step, int steps) {
+            double t = (step - 1) / (double) steps;
+            return switch (this) {
+                case CONSTANT -> 1;
+                case LINEAR -> 1 - t;
+                case COSINE -> 0.5 * (1 + Math.cos(Math.PI * t));
+            };
+        }
+    }
+
     /** The settings, checked once. */
     private record Settings(Objective objective, Parameterization parameterization, Transforms transforms, int steps,
-            double learningRate, Optimizer optimizer, long seed, int[] thresholds) implements MethodSettings {
+            double learningRate, Optimizer optimizer, long seed, int[] thresholds, Schedule schedule)
+            implements MethodSettings {
         Settings {
             Objects.requireNonNull(objective, "objective");
             Objects.requireNonNull(parameterization, "parameterization");
             Objects.requireNonNull(transforms, "transforms");
             Objects.requireNonNull(optimizer, "optimizer");
+            Objects.requireNonNull(schedule, "schedule");
             if (steps < 1) {
                 throw new IllegalArgumentException("steps was " + steps + "; expected 1 or more (Lucid uses 512)");
             }
@@ -96,6 +117,9 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
             if (value instanceof Optimizer o) {
                 return o.name().toLowerCase(Locale.ROOT);
             }
+            if (value instanceof Schedule sc) {
+                return sc == Schedule.CONSTANT ? null : sc.name().toLowerCase(Locale.ROOT);
+            }
             if (value instanceof int[] t) {
                 return t.length == 0 ? null : Arrays.toString(t);
             }
@@ -103,7 +127,7 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
         }
 
         Settings with(Parameterization p, Transforms t, int n, double lr, Optimizer o, long s, int[] th) {
-            return new Settings(objective, p, t, n, lr, o, s, th);
+            return new Settings(objective, p, t, n, lr, o, s, th, schedule);
         }
     }
 
@@ -116,7 +140,7 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
     /** Visualises {@code objective} with Lucid's defaults. */
     public static FeatureVisualization of(Objective objective) {
         return new FeatureVisualization(new Settings(objective, Parameterization.fft().decorrelated(),
-                Transforms.standard(), 512, 0.05, Optimizer.ADAM, 0, new int[0]));
+                Transforms.standard(), 512, 0.05, Optimizer.ADAM, 0, new int[0], Schedule.CONSTANT));
     }
 
     /** How the image is represented. */
@@ -145,6 +169,13 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
         Settings s = settings;
         return new FeatureVisualization(s.with(s.parameterization(), s.transforms(), s.steps(), lr, s.optimizer(),
                 s.seed(), s.thresholds()));
+    }
+
+    /** How the learning rate changes over the steps (constant by default). */
+    public FeatureVisualization schedule(Schedule schedule) {
+        Settings s = settings;
+        return new FeatureVisualization(new Settings(s.objective(), s.parameterization(), s.transforms(), s.steps(),
+                s.learningRate(), s.optimizer(), s.seed(), s.thresholds(), schedule));
     }
 
     /** The update rule. */
@@ -242,7 +273,7 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
 
     /** One ascent step on {@code theta} in place. */
     private void update(NDArray theta, NDArray first, NDArray second, NDArray gradient, int step) {
-        double lr = settings.learningRate();
+        double lr = settings.learningRate() * settings.schedule().factor(step, settings.steps());
         if (settings.optimizer() == Optimizer.SGD) {
             theta.addi(gradient.mul(lr));
             return;
