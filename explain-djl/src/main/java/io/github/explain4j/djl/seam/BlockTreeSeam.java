@@ -367,35 +367,12 @@ public final class BlockTreeSeam implements ModelSeam {
             Pass pass = new Pass(passScope, capture, backward ? gradientPaths : Set.of(), edits,
                     request.needsOutput());
             try {
-                NDList parameters = new NDList();
-                NDArray zero = null;
-                // fresh copies in the pass's scope: every array the pass computes lands there (and PyTorch would
-                // accumulate gradients on a reused leaf)
-                NDArray input = request.input() == null ? null : request.input().duplicate();
-                NDList copies = input != null ? new NDList(input) : parameters;
-                for (NDArray p : request.parameters()) {
-                    parameters.add(p.duplicate());
-                }
-                copies.attach(passScope);
+                TracePass copies = TracePass.copy(passScope, request);
                 if (fromInput) {
                     pass.collector = guard.manager().getEngine().newGradientCollector();
-                    for (NDArray leaf : copies) {
-                        leaf.setRequiresGradient(true);
-                    }
+                    copies.markForGradients();
                 }
-                if (input == null) {
-                    input = request.inputFunction().apply(parameters);
-                    if (input == null) {
-                        throw new IllegalArgumentException("the input function returned null; return the model's"
-                                + " input built from the parameters");
-                    }
-                    if (fromInput && request.wantsInputGradient()) {
-                        zero = passScope.zeros(input.getShape(), input.getDataType());
-                        zero.setRequiresGradient(true);
-                        input = input.add(zero);
-                    }
-                }
-                NDArray output = walk(new NDList(input), pass);
+                NDArray output = walk(new NDList(copies.buildInput(fromInput)), pass);
                 if (pass.captured.size() < capture.size()) {
                     List<String> missing = new ArrayList<>();
                     capture.forEach((path, name) -> {
@@ -407,39 +384,8 @@ public final class BlockTreeSeam implements ModelSeam {
                 }
                 Map<String, NDArray> activations = new LinkedHashMap<>();
                 capture.forEach((path, name) -> activations.put(name, pass.captured.get(path)));
-                NDArray objective = null;
-                Map<String, NDArray> layerGradients = new LinkedHashMap<>();
-                List<NDArray> parameterGradients = new ArrayList<>();
-                NDArray inputGradient = null;
-                if (request.objective() != null) {
-                    objective = request.objective().value(new TracedValues(output, activations, input, parameters,
-                            request.needsOutput()));
-                    if (objective == null) {
-                        throw new IllegalArgumentException("the objective returned null; return the array whose"
-                                + " sum is to be differentiated");
-                    }
-                    if (backward) {
-                        if (pass.collector == null) {
-                            throw new IllegalStateException("no layer whose gradient was asked for ("
-                                    + request.layerGradientNames() + ") was reached by the forward pass");
-                        }
-                        pass.collector.backward(objective.sum());
-                        for (String name : request.layerGradientNames()) {
-                            layerGradients.put(name, pass.leaves.get(requireNode(name).path).getGradient());
-                        }
-                        if (request.wantsInputGradient()) {
-                            inputGradient = (zero != null ? zero : input).getGradient();
-                        }
-                        for (NDArray p : parameters) {
-                            parameterGradients.add(p.getGradient());
-                        }
-                    }
-                    objective = objective.stopGradient();
-                }
-                activations.replaceAll((name, a) -> a.stopGradient());
-                Trace trace = new Trace(input.stopGradient(), output == null ? null : output.stopGradient(),
-                        activations, objective, inputGradient, layerGradients, parameterGradients);
-                return trace.attachTo(scope);
+                return copies.finish(scope, output, activations, pass.collector,
+                        name -> pass.leaves.get(requireNode(name).path));
             } finally {
                 if (pass.collector != null) {
                     pass.collector.close();
@@ -449,31 +395,6 @@ public final class BlockTreeSeam implements ModelSeam {
             if (lock != null) {
                 lock.unlock();
             }
-        }
-    }
-
-    /** The values an objective sees. */
-    private record TracedValues(NDArray output, Map<String, NDArray> activations, NDArray input, NDList parameters,
-            boolean ranToOutput) implements TraceRequest.Traced {
-
-        @Override
-        public NDArray output() {
-            if (!ranToOutput) {
-                throw new IllegalStateException("the trace stopped after its captured layers, so the objective"
-                        + " cannot use the model's output; drop stopAfterCaptures() from the request");
-            }
-            return output;
-        }
-
-        @Override
-        public NDArray activation(String layer) {
-            NDArray a = activations.get(layer);
-            if (a == null) {
-                throw new IllegalArgumentException("the objective asked for layer '" + layer + "', which the"
-                        + " request did not capture (it captured " + activations.keySet() + "); add .capture(\""
-                        + layer + "\")");
-            }
-            return a;
         }
     }
 
@@ -650,52 +571,50 @@ public final class BlockTreeSeam implements ModelSeam {
      * explain-bench's README for the measurements). Other engines keep the affine map.
      */
     private static NDArray fusedBatchNorm(BatchNorm bn, NDArray x, ParameterStore store, boolean mxnet) {
-        int axis;
-        float epsilon;
-        try {
-            axis = BN_AXIS.getInt(bn);
-            epsilon = BN_EPSILON.getFloat(bn);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException("cannot read BatchNorm settings", e);
-        }
-        Map<String, NDArray> p = new HashMap<>();
-        for (Pair<String, Parameter> e : bn.getDirectParameters()) {
-            p.put(e.getKey(), store.getValue(e.getValue(), x.getDevice(), false));
-        }
+        BatchNormView b = BatchNormView.of(bn, x, store);
         if (!mxnet) {
-            return BatchNorm.batchNorm(x, p.get("runningMean"), p.get("runningVar"), p.get("gamma"), p.get("beta"),
-                    axis, 0.9f, epsilon, false).singletonOrThrow();
+            return BatchNorm.batchNorm(x, b.mean(), b.variance(), b.gamma(), b.beta(), b.axis(), 0.9f, b.epsilon(),
+                    false).singletonOrThrow();
         }
         ai.djl.util.PairList<String, Object> params = new ai.djl.util.PairList<>();
-        params.add("axis", String.valueOf(axis < 0 ? x.getShape().dimension() + axis : axis));
-        params.add("eps", String.valueOf(epsilon));
+        params.add("axis", String.valueOf(b.axis() < 0 ? x.getShape().dimension() + b.axis() : b.axis()));
+        params.add("eps", String.valueOf(b.epsilon()));
         params.add("momentum", "0.9");
         params.add("fix_gamma", "False");
         params.add("use_global_stats", "True");
-        return x.getManager().invoke("_npx_batch_norm", new NDList(x, p.get("gamma"), p.get("beta"),
-                p.get("runningMean"), p.get("runningVar")), params).head();
+        return x.getManager().invoke("_npx_batch_norm", new NDList(x, b.gamma(), b.beta(), b.mean(), b.variance()),
+                params).head();
+    }
+
+    /** A BatchNorm's settings and parameters as one pass sees them. */
+    private record BatchNormView(int axis, float epsilon, NDArray gamma, NDArray beta, NDArray mean,
+            NDArray variance) {
+        static BatchNormView of(BatchNorm bn, NDArray x, ParameterStore store) {
+            int axis;
+            float epsilon;
+            try {
+                axis = BN_AXIS.getInt(bn);
+                epsilon = BN_EPSILON.getFloat(bn);
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException("cannot read BatchNorm settings", e);
+            }
+            Map<String, NDArray> p = new HashMap<>();
+            for (Pair<String, Parameter> e : bn.getDirectParameters()) {
+                p.put(e.getKey(), store.getValue(e.getValue(), x.getDevice(), false));
+            }
+            return new BatchNormView(axis, epsilon, p.get("gamma"), p.get("beta"), p.get("runningMean"),
+                    p.get("runningVar"));
+        }
     }
 
     /** A BatchNorm's inference map {@code y = x·scale + shift}: {scale, shift}, shaped to broadcast against x. */
     static NDArray[] batchNormAffine(BatchNorm bn, NDArray x, ParameterStore store) {
-        int axis;
-        float epsilon;
-        try {
-            axis = BN_AXIS.getInt(bn);
-            epsilon = BN_EPSILON.getFloat(bn);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException("cannot read BatchNorm settings", e);
-        }
-        Map<String, NDArray> p = new LinkedHashMap<>();
-        for (Pair<String, Parameter> e : bn.getDirectParameters()) {
-            p.put(e.getKey(), store.getValue(e.getValue(), x.getDevice(), false));
-        }
-        NDArray gamma = p.get("gamma");
-        NDArray scale = gamma.div(p.get("runningVar").add(epsilon).sqrt());
-        NDArray shift = p.get("beta").sub(p.get("runningMean").mul(scale));
+        BatchNormView b = BatchNormView.of(bn, x, store);
+        NDArray scale = b.gamma().div(b.variance().add(b.epsilon()).sqrt());
+        NDArray shift = b.beta().sub(b.mean().mul(scale));
         long[] shape = new long[x.getShape().dimension()];
         java.util.Arrays.fill(shape, 1);
-        int ax = axis < 0 ? shape.length + axis : axis;
+        int ax = b.axis() < 0 ? shape.length + b.axis() : b.axis();
         shape[ax] = scale.size();
         Shape broadcast = new Shape(shape);
         return new NDArray[] {scale.reshape(broadcast), shift.reshape(broadcast)};

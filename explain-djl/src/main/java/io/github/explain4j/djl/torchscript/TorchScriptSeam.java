@@ -21,6 +21,7 @@ import io.github.explain4j.djl.seam.GradientResult;
 import io.github.explain4j.djl.seam.ModelSeam;
 import io.github.explain4j.djl.seam.ScoreFunction;
 import io.github.explain4j.djl.seam.Trace;
+import io.github.explain4j.djl.seam.TracePass;
 import io.github.explain4j.djl.seam.TraceRequest;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -323,35 +324,15 @@ public final class TorchScriptSeam implements ModelSeam {
             GradientCollector collector = null;
             boolean[] flags = null;
             try {
-                NDList parameters = new NDList();
-                NDArray input = request.input() == null ? null : request.input().duplicate();
-                NDList copies = input != null ? new NDList(input) : parameters;
-                for (NDArray p : request.parameters()) {
-                    parameters.add(p.duplicate());
-                }
-                copies.attach(pass);
-                NDArray zero = null;
+                TracePass copies = TracePass.copy(pass, request);
                 if (backward) {
                     collector = guard.manager().getEngine().newGradientCollector();
                     flags = freezeParameters();
                 }
                 if (fromInput) {
-                    for (NDArray leaf : copies) {
-                        leaf.setRequiresGradient(true);
-                    }
+                    copies.markForGradients();
                 }
-                if (input == null) {
-                    input = request.inputFunction().apply(parameters);
-                    if (input == null) {
-                        throw new IllegalArgumentException("the input function returned null; return the model's"
-                                + " input built from the parameters");
-                    }
-                    if (fromInput && request.wantsInputGradient()) {
-                        zero = pass.zeros(input.getShape(), input.getDataType());
-                        zero.setRequiresGradient(true);
-                        input = input.add(zero);
-                    }
-                }
+                NDArray input = copies.buildInput(fromInput);
                 if (input.getName() != null && !input.getName().isEmpty()) {
                     // DJL reads array names as method selectors: run on an unnamed (differentiable) copy
                     input = request.input() != null ? input : input.duplicate();
@@ -399,33 +380,8 @@ public final class TorchScriptSeam implements ModelSeam {
                 }
                 Map<String, NDArray> activations = new LinkedHashMap<>();
                 capture.forEach((key, name) -> activations.put(name, found.get(key)));
-                NDArray objective = null;
-                NDArray inputGradient = null;
-                Map<String, NDArray> layerGradients = new LinkedHashMap<>();
-                List<NDArray> parameterGradients = new ArrayList<>();
-                if (request.objective() != null) {
-                    objective = request.objective().value(new Values(output, activations, input, parameters));
-                    if (objective == null) {
-                        throw new IllegalArgumentException("the objective returned null; return the array whose"
-                                + " sum is to be differentiated");
-                    }
-                    if (backward) {
-                        collector.backward(objective.sum());
-                        if (leaf != null) {
-                            layerGradients.put(request.layerGradientNames().iterator().next(), leaf.getGradient());
-                        }
-                        if (request.wantsInputGradient()) {
-                            inputGradient = (zero != null ? zero : input).getGradient();
-                        }
-                        for (NDArray p : parameters) {
-                            parameterGradients.add(p.getGradient());
-                        }
-                    }
-                    objective = objective.stopGradient();
-                }
-                activations.replaceAll((name, a) -> a.stopGradient());
-                return new Trace(input.stopGradient(), output == null ? null : output.stopGradient(), activations,
-                        objective, inputGradient, layerGradients, parameterGradients).attachTo(scope);
+                NDArray featuresGradientLeaf = leaf;
+                return copies.finish(scope, output, activations, collector, name -> featuresGradientLeaf);
             } catch (EngineException e) {
                 throw explain(e);
             } finally {
@@ -440,31 +396,6 @@ public final class TorchScriptSeam implements ModelSeam {
             if (lock != null) {
                 lock.unlock();
             }
-        }
-    }
-
-    /** The values an objective sees. */
-    private record Values(NDArray output, Map<String, NDArray> activations, NDArray input, NDList parameters)
-            implements TraceRequest.Traced {
-
-        @Override
-        public NDArray output() {
-            if (output == null) {
-                throw new IllegalStateException("the trace stopped after its captured layers, so the objective"
-                        + " cannot use the model's output; drop stopAfterCaptures() from the request");
-            }
-            return output;
-        }
-
-        @Override
-        public NDArray activation(String layer) {
-            NDArray a = activations.get(layer);
-            if (a == null) {
-                throw new IllegalArgumentException("the objective asked for layer '" + layer + "', which the"
-                        + " request did not capture (it captured " + activations.keySet() + "); add .capture(\""
-                        + layer + "\")");
-            }
-            return a;
         }
     }
 

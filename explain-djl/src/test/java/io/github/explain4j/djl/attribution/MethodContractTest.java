@@ -1,11 +1,8 @@
 package io.github.explain4j.djl.attribution;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.SequentialBlock;
-import io.github.explain4j.api.Attribution;
 import io.github.explain4j.api.InputSpec;
 import io.github.explain4j.api.Target;
 import io.github.explain4j.djl.ExplainableModel;
@@ -14,18 +11,11 @@ import io.github.explain4j.djl.backprop.GuidedBackprop;
 import io.github.explain4j.djl.backprop.Lrp;
 import io.github.explain4j.djl.cam.GradCam;
 import io.github.explain4j.djl.combined.GuidedGradCam;
-import io.github.explain4j.djl.core.AttributionMethod;
 import io.github.explain4j.djl.fixtures.TestNets;
 import io.github.explain4j.djl.testkit.AttributionContract;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every built-in method through the contract kit ({@link AttributionContract}) on both engines, and the refusals of

@@ -22,7 +22,6 @@ import io.github.explain4j.djl.ExplainableModel;
 import io.github.explain4j.djl.attribution.Saliency;
 import io.github.explain4j.djl.blocks.NamedBlocks;
 import io.github.explain4j.djl.blocks.NamedParallelBlock;
-import io.github.explain4j.djl.core.AttributionMethod;
 import io.github.explain4j.djl.fixtures.TestNets;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;

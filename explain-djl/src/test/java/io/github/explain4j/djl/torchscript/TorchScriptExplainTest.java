@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.SequentialBlock;
 import io.github.explain4j.api.Attribution;
 import io.github.explain4j.api.LayerInfo;
 import io.github.explain4j.api.Target;
