@@ -39,7 +39,8 @@ public final class ImageParameterization {
 
     /**
      * @param description what to realise
-     * @param channels the model's input channels (colour decorrelation needs 3; it is skipped for 1)
+     * @param channels the model's input channels (colour decorrelation applies to three-channel colour models; on
+     *     grey or other models it does nothing)
      * @param height the image height
      * @param width the image width
      */
@@ -47,10 +48,6 @@ public final class ImageParameterization {
         if (channels < 1 || height < 2 || width < 2) {
             throw new IllegalArgumentException("image shape was " + channels + "×" + height + "×" + width
                     + "; expected at least one channel and 2×2 pixels");
-        }
-        if (description.isDecorrelated() && channels != 3 && channels != 1) {
-            throw new IllegalArgumentException("colour decorrelation needs 3 channels (or 1, where it does"
-                    + " nothing), the model takes " + channels + "; drop .decorrelated()");
         }
         this.description = description;
         this.channels = channels;

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
 import io.github.explain4j.djl.fixtures.TestNets;
 import io.github.explain4j.optim.Parameterization;
 import java.util.Random;
@@ -153,8 +154,11 @@ class ImageParameterizationTest {
                     java.util.Arrays.toString(p.initial(m, 5).toFloatArray()), "the same seed, the same start");
             // the lowest frequency is scaled by max(H, W)^decay · √(H·W)
             assertEquals(16 * Math.sqrt(16 * 12), p.spectrumScale(m, DataType.FLOAT64).getDouble(0, 0), 1e-9);
-            assertThrows(IllegalArgumentException.class,
-                    () -> new ImageParameterization(Parameterization.pixels().decorrelated(), 4, 8, 8));
+            // colour decorrelation follows the model: on a four-channel input it leaves the channels alone
+            NDArray four = m.randomNormal(new Shape(1, 4, 3, 3));
+            assertEquals(java.util.Arrays.toString(Activation.sigmoid(four).toFloatArray()), java.util.Arrays.toString(
+                    new ImageParameterization(Parameterization.pixels().decorrelated(), 4, 3, 3).image(four)
+                            .toFloatArray()));
         }
     }
 }

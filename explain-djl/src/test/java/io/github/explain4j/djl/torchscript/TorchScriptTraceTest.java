@@ -108,6 +108,11 @@ class TorchScriptTraceTest {
                         edit.getMessage());
                 return null;
             });
+            // a feature visualisation of a layer the module does not export is refused the same way
+            IllegalArgumentException fv = assertThrows(IllegalArgumentException.class,
+                    () -> io.github.explain4j.djl.optim.FeatureVisualization.of(
+                            io.github.explain4j.optim.Objective.channel("bn1", 0)).steps(2).optimize(model));
+            assertTrue(fv.getMessage().contains("'bn1'") && fv.getMessage().contains("'conv2'"), fv.getMessage());
             // a module without forward_trace gives features only, and says how to export more
             ExplainableModel plainTrace = ExplainableModel.of(exported, TinyCnn.SPEC);
             plainTrace.call(scope -> {
