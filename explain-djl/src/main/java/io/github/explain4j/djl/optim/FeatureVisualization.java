@@ -79,7 +79,8 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
 
     /** The settings, checked once. */
     private record Settings(Objective objective, Parameterization parameterization, Transforms transforms, int steps,
-            double learningRate, Optimizer optimizer, long seed, int[] thresholds, Schedule schedule)
+            double learningRate, Optimizer optimizer, long seed, int[] thresholds, Schedule schedule,
+            int[] imageSize)
             implements MethodSettings {
         Settings {
             Objects.requireNonNull(objective, "objective");
@@ -87,6 +88,11 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
             Objects.requireNonNull(transforms, "transforms");
             Objects.requireNonNull(optimizer, "optimizer");
             Objects.requireNonNull(schedule, "schedule");
+            if (imageSize.length != 0 && (imageSize.length != 2 || imageSize[0] < 2 || imageSize[1] < 2)) {
+                throw new IllegalArgumentException("image size was " + Arrays.toString(imageSize) + "; expected a"
+                        + " height and a width of at least 2 pixels each");
+            }
+            imageSize = imageSize.clone();
             if (steps < 1) {
                 throw new IllegalArgumentException("steps was " + steps + "; expected 1 or more (Lucid uses 512)");
             }
@@ -127,7 +133,7 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
         }
 
         Settings with(Parameterization p, Transforms t, int n, double lr, Optimizer o, long s, int[] th) {
-            return new Settings(objective, p, t, n, lr, o, s, th, schedule);
+            return new Settings(objective, p, t, n, lr, o, s, th, schedule, imageSize);
         }
     }
 
@@ -140,7 +146,7 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
     /** Visualises {@code objective} with Lucid's defaults. */
     public static FeatureVisualization of(Objective objective) {
         return new FeatureVisualization(new Settings(objective, Parameterization.fft().decorrelated(),
-                Transforms.standard(), 512, 0.05, Optimizer.ADAM, 0, new int[0], Schedule.CONSTANT));
+                Transforms.standard(), 512, 0.05, Optimizer.ADAM, 0, new int[0], Schedule.CONSTANT, new int[0]));
     }
 
     /** How the image is represented. */
@@ -175,7 +181,18 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
     public FeatureVisualization schedule(Schedule schedule) {
         Settings s = settings;
         return new FeatureVisualization(new Settings(s.objective(), s.parameterization(), s.transforms(), s.steps(),
-                s.learningRate(), s.optimizer(), s.seed(), s.thresholds(), schedule));
+                s.learningRate(), s.optimizer(), s.seed(), s.thresholds(), schedule, s.imageSize()));
+    }
+
+    /**
+     * Optimises an image of this size instead of the model's input size; each step stretches it (through the
+     * transforms' resampling) to the model's input. Opt-in: by default the image has the model's size, so a 28×28
+     * model is not shown an upsampled, washed-out image.
+     */
+    public FeatureVisualization imageSize(int height, int width) {
+        Settings s = settings;
+        return new FeatureVisualization(new Settings(s.objective(), s.parameterization(), s.transforms(), s.steps(),
+                s.learningRate(), s.optimizer(), s.seed(), s.thresholds(), s.schedule(), new int[] {height, width}));
     }
 
     /** The update rule. */
@@ -221,7 +238,9 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
         int c = spec.channels();
         int h = spec.height();
         int w = spec.width();
-        ImageParameterization parameters = new ImageParameterization(settings.parameterization(), c, h, w);
+        int ih = settings.imageSize().length == 0 ? h : settings.imageSize()[0];
+        int iw = settings.imageSize().length == 0 ? w : settings.imageSize()[1];
+        ImageParameterization parameters = new ImageParameterization(settings.parameterization(), c, ih, iw);
         ImageTransforms transforms = new ImageTransforms(settings.transforms());
         // the objective's layers, resolved before any work so a wrong name fails at once
         for (String layer : settings.objective().layers()) {
@@ -266,7 +285,7 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
             }
             return rows(parameters.image(theta));
         });
-        return new FeatureImage(images, c, h, w, history, intermediates, new Provenance(name(), parameters(),
+        return new FeatureImage(images, c, ih, iw, history, intermediates, new Provenance(name(), parameters(),
                 OptionalLong.of(settings.seed()), model.engine(), model.name(), settings.objective().description(),
                 classOf(settings.objective())));
     }

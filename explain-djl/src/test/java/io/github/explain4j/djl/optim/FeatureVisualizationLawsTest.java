@@ -86,6 +86,25 @@ class FeatureVisualizationLawsTest {
 
     @ParameterizedTest
     @MethodSource("io.github.explain4j.djl.fixtures.TestNets#engines")
+    void anImageOfAnotherSizeIsStretchedToTheModelOnlyWhenAskedFor(String engine) {
+        try (Model m = ShapesNet.load(engine)) {
+            ExplainableModel model = ShapesNet.explainable(m);
+            FeatureImage small = FeatureVisualization.of(Objective.classLogit(2)).imageSize(24, 40).steps(40).seed(1)
+                    .optimize(model);
+            assertEquals(24, small.height());
+            assertEquals(40, small.width());
+            assertEquals(3 * 24 * 40, small.image(0).length);
+            assertEquals("[24, 40]", small.provenance().parameters().get("imageSize"));
+            double[] h = small.objectiveHistory();
+            assertTrue(h[h.length - 1] > h[0] + 1, engine + ": logit " + h[0] + " → " + h[h.length - 1]);
+            FeatureImage same = FeatureVisualization.of(Objective.classLogit(2)).steps(1).optimize(model);
+            assertEquals(64, same.height());
+            assertEquals(null, same.provenance().parameters().get("imageSize"));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.github.explain4j.djl.fixtures.TestNets#engines")
     void diversityLowersTheBatchsGramSimilarity(String engine) {
         try (Model m = ShapesNet.load(engine)) {
             ExplainableModel model = ShapesNet.explainable(m);
