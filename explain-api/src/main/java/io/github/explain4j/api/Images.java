@@ -51,11 +51,35 @@ public final class Images {
      * @throws IllegalArgumentException naming the size when it is not positive
      */
     public static BufferedImage resize(BufferedImage image, int width, int height, ResizePolicy policy) {
-        float[] chw = toChw(image, 3, height, width, policy);
+        return fromChw(toChw(image, 3, height, width, policy), 3, height, width);
+    }
+
+    /**
+     * An 8-bit RGB image of {@code C×H×W} pixel values in [0, 1] (the inverse of {@link #toChw}): R, G, B planes
+     * for 3 channels, one grey plane (shown in R, G and B) for 1 channel; values are rounded to the nearest of 256
+     * levels and clamped to [0, 1]. Shows what a feature visualisation found ({@code FeatureImage.image(i)}).
+     *
+     * @throws IllegalArgumentException naming the values when the channel count is not 1 or 3, the size is not
+     *     positive, or {@code chw} does not hold {@code channels × height × width} values
+     */
+    public static BufferedImage fromChw(float[] chw, int channels, int height, int width) {
+        Objects.requireNonNull(chw, "chw");
+        if (channels != 1 && channels != 3) {
+            throw new IllegalArgumentException("channels was " + channels + "; expected 1 or 3");
+        }
+        if (height <= 0 || width <= 0) {
+            throw new IllegalArgumentException(
+                    "size was " + height + "x" + width + "; expected a positive height and width");
+        }
         int plane = width * height;
+        if (chw.length != channels * plane) {
+            throw new IllegalArgumentException("chw has " + chw.length + " values; expected " + channels + "×"
+                    + height + "×" + width + " = " + channels * plane);
+        }
+        int g = channels == 3 ? plane : 0;
         int[] rgb = new int[plane];
         for (int i = 0; i < plane; i++) {
-            rgb[i] = byteOf(chw[i]) << 16 | byteOf(chw[plane + i]) << 8 | byteOf(chw[2 * plane + i]);
+            rgb[i] = byteOf(chw[i]) << 16 | byteOf(chw[g + i]) << 8 | byteOf(chw[2 * g + i]);
         }
         BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         out.setRGB(0, 0, width, height, rgb, 0, width);

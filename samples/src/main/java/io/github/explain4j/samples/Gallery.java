@@ -47,12 +47,13 @@ import java.util.Map;
  * PNG grids (one row per image: the input, then one overlay per method) to a folder it prints.
  *
  * <pre>
- * Gallery [--out DIR] [--engine PyTorch|MXNet|both] [--image FILE ...]
+ * Gallery [--out DIR] [--engine PyTorch|MXNet|both] [--image FILE ...] [--features]
  * </pre>
  * Without {@code --image} it explains held-out images of the synthetic shapes set with the bundled
  * {@link ShapesNet} on each engine, then real photos with the imported TF.js networks (the emotion classifier on
  * the astronaut, MobileNetV2's backbone on chelsea, coffee and rocket); with {@code --image} it explains the given
- * files with ShapesNet.
+ * files with ShapesNet. With {@code --features} it also draws what the networks want to see
+ * ({@link FeatureGallery}: class images, MobileNetV2's channels, DeepDream; several minutes) on the first engine.
  */
 public final class Gallery {
 
@@ -63,6 +64,7 @@ public final class Gallery {
         Path out = Path.of("gallery");
         List<String> engines = List.of("PyTorch", "MXNet");
         List<Path> images = new ArrayList<>();
+        boolean features = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--out" -> out = Path.of(value(args, ++i, "--out"));
@@ -71,12 +73,14 @@ public final class Gallery {
                     engines = e.equalsIgnoreCase("both") ? List.of("PyTorch", "MXNet") : List.of(e);
                 }
                 case "--image" -> images.add(Path.of(value(args, ++i, "--image")));
+                case "--features" -> features = true;
                 case "--help", "-h" -> {
-                    System.out.println("usage: Gallery [--out DIR] [--engine PyTorch|MXNet|both] [--image FILE ...]");
+                    System.out.println("usage: Gallery [--out DIR] [--engine PyTorch|MXNet|both] [--image FILE ...]"
+                            + " [--features]");
                     return;
                 }
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i]
-                        + "'; expected --out DIR, --engine PyTorch|MXNet|both or --image FILE");
+                        + "'; expected --out DIR, --engine PyTorch|MXNet|both, --image FILE or --features");
             }
         }
         long start = System.nanoTime();
@@ -89,6 +93,9 @@ public final class Gallery {
             for (Path file : photoGalleries(engines.get(0), repositoryRoot(), out)) {
                 System.out.println("wrote " + file.toAbsolutePath());
             }
+        }
+        if (features) {
+            FeatureGallery.write(engines.get(0), repositoryRoot(), out);
         }
         System.out.printf(Locale.ROOT, "gallery in %s (%.1f s)%n", out.toAbsolutePath(),
                 (System.nanoTime() - start) / 1e9);

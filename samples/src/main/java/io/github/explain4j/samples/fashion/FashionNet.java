@@ -1,5 +1,7 @@
 package io.github.explain4j.samples.fashion;
 
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
@@ -11,6 +13,12 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.pooling.Pool;
+import io.github.explain4j.api.InputSpec;
+import io.github.explain4j.djl.ExplainableModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The small convolutional network of the Fashion-MNIST fixture, built only from blocks the explanation engine
@@ -56,6 +64,14 @@ public final class FashionNet {
     public static final float DROPOUT = 0.3f;
     /** Name of the committed parameters: {@code fashion-mnist-0000.params}. */
     public static final String MODEL_NAME = "fashion-mnist";
+    /** Where the committed parameters live, relative to the repository root. */
+    public static final String COMMITTED_DIR = "models/" + MODEL_NAME;
+    /**
+     * What the network takes, for explanation: 28×28 grey, pixels in [0, 1] with no normalisation in the spec (the
+     * network's first layer normalises), and the ten labels.
+     */
+    public static final InputSpec SPEC = InputSpec.grey(FashionMnist.SIDE, FashionMnist.SIDE)
+            .withLabels(List.of(FashionMnist.LABELS));
 
     private FashionNet() {
     }
@@ -89,6 +105,34 @@ public final class FashionNet {
                 .build());
         net.add(BatchNorm.builder().build());
         net.add(Activation.reluBlock());
+    }
+
+    /**
+     * A new DJL model on {@code engine} ({@code "PyTorch"} or {@code "MXNet"}) holding the parameters committed in
+     * {@code dir} (usually {@code <repository>/}{@value #COMMITTED_DIR}). The caller closes it.
+     *
+     * @throws IOException if {@code dir} does not hold {@code fashion-mnist-0000.params}; the message names the
+     *     directory and how to re-create the file
+     */
+    public static Model load(Path dir, String engine) throws IOException, MalformedModelException {
+        if (!Files.isRegularFile(dir.resolve(MODEL_NAME + "-0000.params"))) {
+            throw new IOException(dir.toAbsolutePath() + " holds no " + MODEL_NAME + "-0000.params; pass the"
+                    + " repository's " + COMMITTED_DIR + " or re-train with FashionMnistTrainer");
+        }
+        Model model = Model.newInstance(MODEL_NAME, engine);
+        try {
+            model.setBlock(build());
+            model.load(dir, MODEL_NAME);
+            return model;
+        } catch (IOException | MalformedModelException | RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /** The loaded network wrapped for explanation with {@link #SPEC} (the caller closes {@code model}). */
+    public static ExplainableModel explainable(Model model) {
+        return ExplainableModel.of(model, SPEC).withName("FashionNet");
     }
 
     /**
