@@ -79,13 +79,13 @@ public final class FeatureStepRun {
             int size = Integer.parseInt(cell[1]);
             try (MobileNetFixture f = new MobileNetFixture(engine, size, batch)) {
                 System.out.println("# " + engine + " batch " + batch + " " + size + "x" + size + ", load "
-                        + loadAverage());
+                        + Measures.loadAverage());
                 if (mode.equals("pair")) {
                     pair(f, rounds, steps);
                 } else {
                     parts(f, rounds);
                 }
-                System.out.println("# load after " + loadAverage());
+                System.out.println("# load after " + Measures.loadAverage());
             }
         }
     }
@@ -132,13 +132,13 @@ public final class FeatureStepRun {
                 java.util.Collections.reverse(order);
             }
             for (String n : order) {
-                long cpu = cpuTime();
-                long thread = threadTime();
+                long cpu = Measures.cpuTime();
+                long thread = Measures.threadTime();
                 long start = System.nanoTime();
                 tasks.get(n).run();
                 times.get(n)[0][r] = System.nanoTime() - start;
-                times.get(n)[1][r] = cpuTime() - cpu;
-                times.get(n)[2][r] = threadTime() - thread;
+                times.get(n)[1][r] = Measures.cpuTime() - cpu;
+                times.get(n)[2][r] = Measures.threadTime() - thread;
             }
         }
         long[][] floor = times.get("floor");
@@ -152,9 +152,9 @@ public final class FeatureStepRun {
                 System.out.printf(Locale.ROOT, "%s %s %s / floor (batch %d, %dx%d, %d steps, %d rounds): per step"
                         + " median %.1f / %.1f ms; ratio of medians %.3f, median ratio %.3f (range %.3f-%.3f),"
                         + " fastest ratio %.3f%n", f.engine, new String[] {"wall  ", "cpu   ", "thread"}[k], n, f.batch, f.size, f.size,
-                        steps, rounds, median(a[k]) / 1e6 / steps, median(floor[k]) / 1e6 / steps,
-                        median(a[k]) / median(floor[k]), median(ratio), Arrays.stream(ratio).min().orElseThrow(),
-                        Arrays.stream(ratio).max().orElseThrow(), (double) min(a[k]) / min(floor[k]));
+                        steps, rounds, Measures.median(a[k]) / 1e6 / steps, Measures.median(floor[k]) / 1e6 / steps,
+                        Measures.median(a[k]) / Measures.median(floor[k]), Measures.median(ratio), Arrays.stream(ratio).min().orElseThrow(),
+                        Arrays.stream(ratio).max().orElseThrow(), (double) Measures.min(a[k]) / Measures.min(floor[k]));
             }
         }
     }
@@ -204,8 +204,8 @@ public final class FeatureStepRun {
                     }), lastObjective, () -> image[0]);
                     Trace[] trace = new Trace[1];
                     long start = System.nanoTime();
-                    long startCpu = cpuTime();
-                    long startThread = threadTime();
+                    long startCpu = Measures.cpuTime();
+                    long startThread = Measures.threadTime();
                     record(t, r, "step: trace from parameters (last layer)", () -> {
                         trace[0] = model.seam().trace(pass, request);
                         trace[0].objectiveValue();
@@ -216,8 +216,8 @@ public final class FeatureStepRun {
                         sync(theta);
                     });
                     store(t, r, "step: whole (trace + Adam)", System.nanoTime() - start);
-                    store(t, r, CPU + "step: whole (trace + Adam)", cpuTime() - startCpu);
-                    store(t, r, THREAD + "step: whole (trace + Adam)", threadTime() - startThread);
+                    store(t, r, CPU + "step: whole (trace + Adam)", Measures.cpuTime() - startCpu);
+                    store(t, r, THREAD + "step: whole (trace + Adam)", Measures.threadTime() - startThread);
                 }
                 try (NDManager pass = scope.newSubManager()) {
                     SplittableRandom draws = new SplittableRandom(step);
@@ -323,18 +323,18 @@ public final class FeatureStepRun {
             return null;
         });
         String floorName = "floor: seam gradients, input gradient to heap";
-        double floor = median(t.get(floorName));
-        double floorCpu = median(t.get(CPU + floorName));
-        double floorThread = median(t.get(THREAD + floorName));
+        double floor = Measures.median(t.get(floorName));
+        double floorCpu = Measures.median(t.get(CPU + floorName));
+        double floorThread = Measures.median(t.get(THREAD + floorName));
         System.out.printf(Locale.ROOT, "  %-66s %9s %7s %11s %7s %10s %7s%n", "piece (medians of " + repeats + ")",
                 "wall ms", "/ floor", "process CPU", "/ floor", "thread CPU", "/ floor");
         for (Map.Entry<String, long[]> e : t.entrySet()) {
             if (e.getKey().startsWith(CPU) || e.getKey().startsWith(THREAD)) {
                 continue;
             }
-            double ms = median(e.getValue());
-            double cpu = median(t.get(CPU + e.getKey()));
-            double thread = median(t.get(THREAD + e.getKey()));
+            double ms = Measures.median(e.getValue());
+            double cpu = Measures.median(t.get(CPU + e.getKey()));
+            double thread = Measures.median(t.get(THREAD + e.getKey()));
             System.out.printf(Locale.ROOT, "  %-66s %9.2f %7.3f %11.2f %7.3f %10.2f %7.3f%n", e.getKey(), ms / 1e6,
                     ms / floor, cpu / 1e6, cpu / floorCpu, thread / 1e6, thread / floorThread);
         }
@@ -366,13 +366,13 @@ public final class FeatureStepRun {
     }
 
     private static void record(Map<String, long[]> into, int round, String name, Runnable task) {
-        long cpu = cpuTime();
-        long thread = threadTime();
+        long cpu = Measures.cpuTime();
+        long thread = Measures.threadTime();
         long start = System.nanoTime();
         task.run();
         store(into, round, name, System.nanoTime() - start);
-        store(into, round, CPU + name, cpuTime() - cpu);
-        store(into, round, THREAD + name, threadTime() - thread);
+        store(into, round, CPU + name, Measures.cpuTime() - cpu);
+        store(into, round, THREAD + name, Measures.threadTime() - thread);
     }
 
     /** Prefix of the calling thread's CPU-time entries. */
@@ -453,39 +453,5 @@ public final class FeatureStepRun {
 
     private static String ratio(double[] v, double[] floor) {
         return v == null ? "–" : String.format(Locale.ROOT, "%.3f / %.3f", v[0] / floor[0], v[1] / floor[1]);
-    }
-
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).trim();
-        } catch (IOException e) {
-            return "?";
-        }
-    }
-
-    /** CPU time of the calling thread (all the work when the engine runs single-threaded on it). */
-    private static long threadTime() {
-        return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
-    }
-
-    private static long cpuTime() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-                .getOperatingSystemMXBean()).getProcessCpuTime();
-    }
-
-    private static double median(long[] v) {
-        long[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2.0;
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2.0;
-    }
-
-    private static long min(long[] v) {
-        return Arrays.stream(v).min().orElseThrow();
     }
 }

@@ -84,8 +84,8 @@ public final class PairedRun {
                     System.out.printf(Locale.ROOT, "%s %s %s / %s (batch %d, %d rounds): median %.1f / %.1f ms,"
                             + " fastest %.1f / %.1f ms; ratio of medians %.3f, median ratio %.3f,"
                             + " fastest ratio %.3f%n", engine, k == 0 ? "wall" : "cpu ", pair[0], pair[1], batch,
-                            rounds, median(a1[k]) / 1e6, median(b1[k]) / 1e6, min(a1[k]) / 1e6, min(b1[k]) / 1e6,
-                            median(a1[k]) / median(b1[k]), median(ratio), (double) min(a1[k]) / min(b1[k]));
+                            rounds, Measures.median(a1[k]) / 1e6, Measures.median(b1[k]) / 1e6, Measures.min(a1[k]) / 1e6, Measures.min(b1[k]) / 1e6,
+                            Measures.median(a1[k]) / Measures.median(b1[k]), Measures.median(ratio), (double) Measures.min(a1[k]) / Measures.min(b1[k]));
                 }
             }
         }
@@ -93,17 +93,11 @@ public final class PairedRun {
 
     /** Runs {@code task}, storing its wall time in {@code into[0][round]} and the process's CPU time in [1]. */
     private static void measure(Runnable task, long[][] into, int round) {
-        long cpu = cpuTime();
+        long cpu = Measures.cpuTime();
         long start = System.nanoTime();
         task.run();
         into[0][round] = System.nanoTime() - start;
-        into[1][round] = cpuTime() - cpu;
-    }
-
-    /** CPU time of the whole process (every thread: the engine's, the JVM's), in nanoseconds. */
-    private static long cpuTime() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-                .getOperatingSystemMXBean()).getProcessCpuTime();
+        into[1][round] = Measures.cpuTime() - cpu;
     }
 
     private static Map<String, Runnable> tasks(Fixture f, int batch) {
@@ -186,9 +180,9 @@ public final class PairedRun {
             System.out.printf(Locale.ROOT, "%s %s breakdown (%d calls, medians): total %.1f ms = gradient passes %.1f"
                     + " (%d calls) + forward passes %.1f (%d calls) + rest %.1f ms; floor %.1f ms;"
                     + " gradient passes / floor %.3f, rest / floor %.3f, forward / floor %.3f%n", f.engine,
-                    m.getKey(), n, median(total) / 1e6, median(grad) / 1e6, seam.gradientCalls, median(fwd) / 1e6,
-                    seam.forwardCalls, median(rest) / 1e6, median(floorTime) / 1e6, median(grad) / median(floorTime),
-                    median(rest) / median(floorTime), median(fwd) / median(floorTime));
+                    m.getKey(), n, Measures.median(total) / 1e6, Measures.median(grad) / 1e6, seam.gradientCalls, Measures.median(fwd) / 1e6,
+                    seam.forwardCalls, Measures.median(rest) / 1e6, Measures.median(floorTime) / 1e6, Measures.median(grad) / Measures.median(floorTime),
+                    Measures.median(rest) / Measures.median(floorTime), Measures.median(fwd) / Measures.median(floorTime));
         }
     }
 
@@ -280,29 +274,13 @@ public final class PairedRun {
         for (int i = 0; i < repeats; i++) {
             t[i] = time(r);
         }
-        return String.format(Locale.ROOT, "  %-70s median %8.2f ms, fastest %8.2f ms", what, median(t) / 1e6,
-                min(t) / 1e6);
+        return String.format(Locale.ROOT, "  %-70s median %8.2f ms, fastest %8.2f ms", what, Measures.median(t) / 1e6,
+                Measures.min(t) / 1e6);
     }
 
     private static long time(Runnable r) {
         long start = System.nanoTime();
         r.run();
         return System.nanoTime() - start;
-    }
-
-    private static double median(long[] v) {
-        long[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2.0;
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2.0;
-    }
-
-    private static long min(long[] v) {
-        return Arrays.stream(v).min().orElseThrow();
     }
 }

@@ -110,7 +110,7 @@ public final class SeamOverhead {
             names.removeIf(n -> n.startsWith("ts"));
         }
         System.out.printf(Locale.ROOT, "%s batch %d, %d rounds, load average at start %s%n", engine, batch, rounds,
-                loadAverage());
+                Measures.loadAverage());
         try (Fixture f = Fixture.createFrozen(engine);
                 Model ts = names.stream().anyMatch(n -> n.startsWith("ts")) ? TorchScriptModels.load(ptFile) : null) {
             NDArray x = batch == 1 ? f.input : f.noisyBatch(batch);
@@ -128,7 +128,7 @@ public final class SeamOverhead {
             }
             run(engine, batch, rounds, variants);
         }
-        System.out.printf(Locale.ROOT, "load average at end %s%n", loadAverage());
+        System.out.printf(Locale.ROOT, "load average at end %s%n", Measures.loadAverage());
     }
 
     private static void run(String engine, int batch, int rounds, Map<String, Supplier<float[]>> variants) {
@@ -141,12 +141,12 @@ public final class SeamOverhead {
             for (int j = 0; j < k; j++) {
                 int i = r % 2 == 0 ? j : k - 1 - j;
                 Supplier<float[]> v = variants.get(names.get(i));
-                long c = cpuTime();
+                long c = Measures.cpuTime();
                 long tc = threads.getCurrentThreadCpuTime();
                 long start = System.nanoTime();
                 v.get();
                 t[i][0][r] = System.nanoTime() - start;
-                t[i][1][r] = cpuTime() - c;
+                t[i][1][r] = Measures.cpuTime() - c;
                 t[i][2][r] = threads.getCurrentThreadCpuTime() - tc;
             }
         }
@@ -160,9 +160,9 @@ public final class SeamOverhead {
             double[] wr = perRound(t[i][0], t[0][0]);
             double[] tr = perRound(t[i][2], t[0][2]);
             System.out.printf(Locale.ROOT, "  %-13s %9.1f %9.1f %9.1f | %6.3f %6.3f %6.3f | %6.3f %6.3f–%.3f"
-                    + " | %6.3f %6.3f–%.3f%n", names.get(i), median(t[i][0]) / 1e6, median(t[i][1]) / 1e6,
-                    median(t[i][2]) / 1e6, median(t[i][0]) / median(t[0][0]), median(t[i][1]) / median(t[0][1]),
-                    median(t[i][2]) / median(t[0][2]), median(wr), min(wr), max(wr), median(tr), min(tr), max(tr));
+                    + " | %6.3f %6.3f–%.3f%n", names.get(i), Measures.median(t[i][0]) / 1e6, Measures.median(t[i][1]) / 1e6,
+                    Measures.median(t[i][2]) / 1e6, Measures.median(t[i][0]) / Measures.median(t[0][0]), Measures.median(t[i][1]) / Measures.median(t[0][1]),
+                    Measures.median(t[i][2]) / Measures.median(t[0][2]), Measures.median(wr), min(wr), max(wr), Measures.median(tr), min(tr), max(tr));
         }
     }
 
@@ -226,7 +226,7 @@ public final class SeamOverhead {
                 cpu[i] = threads.getCurrentThreadCpuTime() - c;
             }
             System.out.printf(Locale.ROOT, "  part %-70s wall %7.3f ms, thread CPU %7.3f ms (medians of 50)%n",
-                    e.getKey(), median(wall) / 1e6, median(cpu) / 1e6);
+                    e.getKey(), Measures.median(wall) / 1e6, Measures.median(cpu) / 1e6);
         }
     }
 
@@ -511,30 +511,5 @@ public final class SeamOverhead {
             }
             return b.forward(store, x, false);
         }
-    }
-
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).trim();
-        } catch (java.io.IOException e) {
-            return "unknown";
-        }
-    }
-
-    private static long cpuTime() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-                .getOperatingSystemMXBean()).getProcessCpuTime();
-    }
-
-    private static double median(long[] v) {
-        long[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2.0;
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2.0;
     }
 }
