@@ -52,32 +52,9 @@ public final class StepPieces {
         return ImageParameterization.inverseRealFft2(re, im, height, width);
     }
 
-    /** The inverse DFT's four matrices {cH, sH, pW, qW}, built as the library builds them (copied code). */
+    /** The inverse DFT's four matrices {cH, sH, pW, qW}, as the library builds them. */
     public NDArray[] dftMatrices(NDManager m, DataType type) {
-        int v = width / 2 + 1;
-        double[] ch = new double[height * height];
-        double[] sh = new double[height * height];
-        for (int row = 0; row < height; row++) {
-            for (int u = 0; u < height; u++) {
-                double a = 2 * Math.PI * ((long) u * row % height) / height;
-                ch[row * height + u] = Math.cos(a) / height;
-                sh[row * height + u] = Math.sin(a) / height;
-            }
-        }
-        double[] p = new double[v * width];
-        double[] q = new double[v * width];
-        for (int k = 0; k < v; k++) {
-            double c = k == 0 || (width % 2 == 0 && k == width / 2) ? 1 : 2;
-            for (int n = 0; n < width; n++) {
-                double a = 2 * Math.PI * ((long) k * n % width) / width;
-                p[k * width + n] = c * Math.cos(a) / width;
-                q[k * width + n] = c * Math.sin(a) / width;
-            }
-        }
-        return new NDArray[] {HeapArrays.create(m, ch, new Shape(height, height)).toType(type, false),
-            HeapArrays.create(m, sh, new Shape(height, height)).toType(type, false),
-            HeapArrays.create(m, p, new Shape(v, width)).toType(type, false),
-            HeapArrays.create(m, q, new Shape(v, width)).toType(type, false)};
+        return ImageParameterization.dftMatrices(m, type, height, width);
     }
 
     /** The inverse DFT's six products alone, with prebuilt matrices (what a cached realisation would run). */
@@ -221,48 +198,15 @@ public final class StepPieces {
 
     /**
      * The Java half of the resampling alone: the draws and the index/weight arrays {@code resample} builds on the
-     * heap (copied loop), without creating engine arrays. Returns a checksum so nothing is optimised away.
+     * heap, without creating engine arrays. Returns a checksum so nothing is optimised away.
      */
     public double resampleIndicesOnHeap(int n, int c, int outHeight, int outWidth, SplittableRandom draws) {
         ImageTransforms.Affine[] maps = new ImageTransforms.Affine[n];
         for (int i = 0; i < n; i++) {
             maps[i] = transforms.draw(height, width, outHeight, outWidth, draws);
         }
-        int h = height;
-        int w = width;
-        int plane = outHeight * outWidth;
-        int size = n * c * plane;
-        long[][] index = new long[4][size];
-        double[][] weight = new double[4][size];
-        double[] outside = new double[size];
-        for (int i = 0; i < n; i++) {
-            ImageTransforms.Affine m = maps[i];
-            for (int oy = 0; oy < outHeight; oy++) {
-                for (int ox = 0; ox < outWidth; ox++) {
-                    double sy = m.y(oy + 0.5, ox + 0.5) - 0.5;
-                    double sx = m.x(oy + 0.5, ox + 0.5) - 0.5;
-                    int y0 = (int) Math.floor(sy);
-                    int x0 = (int) Math.floor(sx);
-                    double ty = sy - y0;
-                    double tx = sx - x0;
-                    int[] ys = {y0, y0, y0 + 1, y0 + 1};
-                    int[] xs = {x0, x0 + 1, x0, x0 + 1};
-                    double[] ws = {(1 - ty) * (1 - tx), (1 - ty) * tx, ty * (1 - tx), ty * tx};
-                    for (int ch = 0; ch < c; ch++) {
-                        int o = (i * c + ch) * plane + oy * outWidth + ox;
-                        long base = (long) (i * c + ch) * h * w;
-                        for (int k = 0; k < 4; k++) {
-                            if (ys[k] >= 0 && ys[k] < h && xs[k] >= 0 && xs[k] < w) {
-                                index[k][o] = base + (long) ys[k] * w + xs[k];
-                                weight[k][o] = ws[k];
-                            } else {
-                                outside[o] += ws[k];
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return index[3][size - 1] + weight[0][size / 2] + outside[0];
+        ImageTransforms.Taps t = ImageTransforms.taps(maps, c, height, width, outHeight, outWidth);
+        int size = n * c * outHeight * outWidth;
+        return t.index()[3][size - 1] + t.weight()[0][size / 2] + t.outside()[0];
     }
 }

@@ -123,8 +123,17 @@ public final class ImageParameterization {
      * constant and (even W) the Nyquist column, whose imaginary parts drop out.
      */
     static NDArray inverseRealFft2(NDArray re, NDArray im, int height, int width) {
-        NDManager m = re.getManager();
-        DataType type = re.getDataType();
+        NDArray[] m = dftMatrices(re.getManager(), re.getDataType(), height, width);
+        NDArray yRe = m[0].matMul(re).sub(m[1].matMul(im));
+        NDArray yIm = m[1].matMul(re).add(m[0].matMul(im));
+        return yRe.matMul(m[2]).sub(yIm.matMul(m[3]));
+    }
+
+    /**
+     * The inverse DFT's matrices: {cos, sin} of the rows ({@code H×H}, over H) and {cos, sin} of the columns
+     * ({@code (W/2+1)×W}, weighted by {@code c_v}, over W), in {@code m} at {@code type}.
+     */
+    static NDArray[] dftMatrices(NDManager m, DataType type, int height, int width) {
         int v = width / 2 + 1;
         double[] ch = new double[height * height];
         double[] sh = new double[height * height];
@@ -145,13 +154,11 @@ public final class ImageParameterization {
                 q[k * width + n] = c * Math.sin(a) / width;
             }
         }
-        NDArray cH = HeapArrays.create(m, ch, new Shape(height, height)).toType(type, false);
-        NDArray sH = HeapArrays.create(m, sh, new Shape(height, height)).toType(type, false);
-        NDArray pW = HeapArrays.create(m, p, new Shape(v, width)).toType(type, false);
-        NDArray qW = HeapArrays.create(m, q, new Shape(v, width)).toType(type, false);
-        NDArray yRe = cH.matMul(re).sub(sH.matMul(im));
-        NDArray yIm = sH.matMul(re).add(cH.matMul(im));
-        return yRe.matMul(pW).sub(yIm.matMul(qW));
+        return new NDArray[] {
+            HeapArrays.create(m, ch, new Shape(height, height)).toType(type, false),
+            HeapArrays.create(m, sh, new Shape(height, height)).toType(type, false),
+            HeapArrays.create(m, p, new Shape(v, width)).toType(type, false),
+            HeapArrays.create(m, q, new Shape(v, width)).toType(type, false)};
     }
 
     /** The channel mixing of {@link #decorrelate}: the square root of the colour correlation over its largest column norm. */

@@ -129,8 +129,33 @@ public final class ImageTransforms {
         long[] s = images.getShape().getShape();
         int n = (int) s[0];
         int c = (int) s[1];
-        int h = (int) s[2];
-        int w = (int) s[3];
+        Taps taps = taps(maps, c, (int) s[2], (int) s[3], outHeight, outWidth);
+        NDManager m = images.getManager();
+        DataType type = images.getDataType();
+        Shape out = new Shape(n, c, outHeight, outWidth);
+        NDArray result = null;
+        for (int k = 0; k < 4; k++) {
+            NDArray idx = HeapArrays.create(m, taps.index()[k], out);
+            NDArray wk = HeapArrays.create(m, taps.weight()[k], out).toType(type, false);
+            NDArray term = images.take(idx).reshape(out).mul(wk);
+            result = result == null ? term : result.add(term);
+        }
+        double[] fill = taps.outside().clone();
+        for (int i = 0; i < fill.length; i++) {
+            fill[i] *= FILL;
+        }
+        return result.add(HeapArrays.create(m, fill, out).toType(type, false));
+    }
+
+    /**
+     * The four bilinear taps of every output value: the linear index into the input {@code (N, C, H, W)} and the
+     * weight of each tap that falls inside the image, and the summed weight of those that fall outside.
+     */
+    record Taps(long[][] index, double[][] weight, double[] outside) {}
+
+    /** The taps of {@link #resample}, built on the heap. */
+    static Taps taps(Affine[] maps, int c, int h, int w, int outHeight, int outWidth) {
+        int n = maps.length;
         int plane = outHeight * outWidth;
         int size = n * c * plane;
         long[][] index = new long[4][size];
@@ -165,20 +190,7 @@ public final class ImageTransforms {
                 }
             }
         }
-        NDManager m = images.getManager();
-        DataType type = images.getDataType();
-        Shape out = new Shape(n, c, outHeight, outWidth);
-        NDArray result = null;
-        for (int k = 0; k < 4; k++) {
-            NDArray idx = HeapArrays.create(m, index[k], out);
-            NDArray wk = HeapArrays.create(m, weight[k], out).toType(type, false);
-            NDArray term = images.take(idx).reshape(out).mul(wk);
-            result = result == null ? term : result.add(term);
-        }
-        for (int i = 0; i < outside.length; i++) {
-            outside[i] *= FILL;
-        }
-        return result.add(HeapArrays.create(m, outside, out).toType(type, false));
+        return new Taps(index, weight, outside);
     }
 
     private static int pixels(double fraction, int side) {
