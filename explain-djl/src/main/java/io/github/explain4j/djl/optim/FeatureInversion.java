@@ -1,0 +1,399 @@
+package io.github.explain4j.djl.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.github.explain4j.api.Images;
+import io.github.explain4j.api.InputSpec;
+import io.github.explain4j.api.Inverter;
+import io.github.explain4j.api.Provenance;
+import io.github.explain4j.djl.ExplainableModel;
+import io.github.explain4j.djl.core.MethodSettings;
+import io.github.explain4j.djl.internal.HeapArrays;
+import io.github.explain4j.djl.seam.Trace;
+import io.github.explain4j.djl.seam.TraceRequest;
+import io.github.explain4j.optim.Inversion;
+import io.github.explain4j.optim.Parameterization;
+import io.github.explain4j.optim.Transform;
+import io.github.explain4j.optim.Transforms;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.SplittableRandom;
+import java.util.concurrent.CancellationException;
+
+/**
+ * Optimisation-based inversion of a representation (A. Mahendran, A. Vedaldi, "Understanding Deep Image
+ * Representations by Inverting Them", CVPR 2015): from the features {@code Φ₀ = Φ(x₀)} of an image at one or more
+ * layers, the image {@code x} that minimises
+ *
+ * <pre>
+ *   Σ_layers ‖Φ(x) − Φ₀‖² / ‖Φ₀‖²  +  λ_α · R_α(x)  +  λ_TV · R_TV^β(x)
+ *   R_α(x)    = mean over pixels and channels of |(x − ½) / B|^α,                 B = ½
+ *   R_TV^β(x) = mean over pixels and channels of ((x[i, j+1] − x[i, j])² + (x[i+1, j] − x[i, j])²)^(β/2) / V^β
+ * </pre>
+ *
+ * with pixel values {@code x} in [0, 1] before the model's normalisation, {@code B} the largest deviation of a valid
+ * pixel from mid-grey and {@code V} a typical step between neighbours ({@code V = B / 6.5}, as the paper's
+ * {@code V}); the paper's defaults {@code α = 6}, {@code β = 2}. Each step sees the image through a random jitter
+ * (a shift of up to {@code jitter} of the side, the paper's jitter), is one {@link
+ * io.github.explain4j.djl.seam.ModelSeam#trace trace} that stops after the deepest layer inverted, and updates the
+ * {@link Parameterization} with Adam, as {@link FeatureVisualization} does.
+ *
+ * <pre>{@code
+ * Inversion inv = FeatureInversion.of("stage2").steps(200).seed(1).invert(model, pixels);
+ * inv.relativeFeatureError().get("stage2");   // ‖Φ(x) − Φ₀‖² / ‖Φ₀‖² of the reconstruction
+ * }</pre>
+ *
+ * <p>The result's relative feature errors are those of the final image seen without jitter. Deterministic for a
+ * seed on each engine; progress goes to the model's listener; interrupting the calling thread cancels at the next
+ * step ({@link CancellationException}).
+ */
+public final class FeatureInversion implements Inverter<ExplainableModel, float[]> {
+
+    /** The settings, checked once. */
+    private record Settings(List<String> layers, double alphaWeight, double alpha, double tvWeight, double beta,
+            double jitter, Parameterization parameterization, int steps, double learningRate, long seed)
+            implements MethodSettings {
+        Settings {
+            Objects.requireNonNull(layers, "layers");
+            if (layers.isEmpty()) {
+                throw new IllegalArgumentException("no layer was given; name at least one layer to invert, as"
+                        + " model.layers() lists it");
+            }
+            for (String layer : layers) {
+                if (layer == null || layer.isBlank()) {
+                    throw new IllegalArgumentException("layer name was " + (layer == null ? "null" : "blank")
+                            + "; name a layer as model.layers() lists it");
+                }
+            }
+            layers = List.copyOf(layers);
+            nonNegative("α-norm weight λ_α", alphaWeight, "0 turns the penalty off");
+            nonNegative("total-variation weight λ_TV", tvWeight, "0 turns the penalty off");
+            if (!(alpha >= 1) || !Double.isFinite(alpha)) {
+                throw new IllegalArgumentException("α was " + alpha + "; expected a finite exponent ≥ 1 (6 as"
+                        + " Mahendran & Vedaldi)");
+            }
+            if (!(beta >= 1) || !Double.isFinite(beta)) {
+                throw new IllegalArgumentException("β was " + beta + "; expected a finite exponent ≥ 1 (2 as"
+                        + " Mahendran & Vedaldi)");
+            }
+            if (!(jitter >= 0 && jitter < 0.5)) {
+                throw new IllegalArgumentException("jitter was " + jitter + "; expected a fraction of the side in"
+                        + " [0, 0.5) (0 for none)");
+            }
+            Objects.requireNonNull(parameterization, "parameterization");
+            if (parameterization.batch() != 1) {
+                throw new IllegalArgumentException("the parameterisation holds " + parameterization.batch()
+                        + " images; an inversion reconstructs one: use batch(1)");
+            }
+            if (steps < 1) {
+                throw new IllegalArgumentException("steps was " + steps + "; expected 1 or more");
+            }
+            if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
+                throw new IllegalArgumentException("learning rate was " + learningRate + "; expected a positive"
+                        + " finite number (0.05 with Adam)");
+            }
+        }
+
+        private static void nonNegative(String name, double value, String hint) {
+            if (!(value >= 0) || !Double.isFinite(value)) {
+                throw new IllegalArgumentException(name + " was " + value + "; expected a finite weight ≥ 0 ("
+                        + hint + ")");
+            }
+        }
+
+        @Override
+        public String describe(String component, Object value) {
+            if (value instanceof Parameterization p) {
+                return p.description();
+            }
+            if (value instanceof List<?>) {
+                return null; // the provenance's target
+            }
+            return MethodSettings.super.describe(component, value);
+        }
+
+        Settings with(double aw, double a, double tw, double b, double j, Parameterization p, int n, double lr,
+                long s) {
+            return new Settings(layers, aw, a, tw, b, j, p, n, lr, s);
+        }
+    }
+
+    /** {@code B}: the largest deviation of a valid pixel (in [0, 1]) from mid-grey. */
+    static final double RANGE = 0.5;
+    /** {@code V}: a typical step between neighbouring pixels, the paper's {@code B / 6.5}. */
+    static final double VARIATION = RANGE / 6.5;
+
+    private final Settings settings;
+
+    private FeatureInversion(Settings settings) {
+        this.settings = settings;
+    }
+
+    /**
+     * Inverts the representation at these layers (their relative errors are summed) with the defaults: α = 6,
+     * λ_α = 1e-5, β = 2, λ_TV = 1e-4, no jitter, pixels through a sigmoid, Adam with learning rate 0.1, 200 steps,
+     * seed 0. Jitter ({@link #jitter}) makes the image smoother and less exact: the features of a shifted image
+     * cannot all match the unshifted target, so the shallow layers, which keep almost everything, are then
+     * reconstructed from a compromise; the paper uses it for deep layers.
+     */
+    public static FeatureInversion of(String... layers) {
+        return new FeatureInversion(new Settings(layers == null ? null : java.util.Arrays.asList(layers), 1e-5, 6,
+                1e-4, 2, 0, Parameterization.pixels(), 200, 0.1, 0));
+    }
+
+    /** The weight λ_α of the α-norm penalty. */
+    public FeatureInversion alphaWeight(double weight) {
+        Settings s = settings;
+        return new FeatureInversion(s.with(weight, s.alpha(), s.tvWeight(), s.beta(), s.jitter(),
+                s.parameterization(), s.steps(), s.learningRate(), s.seed()));
+    }
+
+    /** The exponent α of the α-norm penalty (6 as the paper). */
+    public FeatureInversion alpha(double exponent) {
+        Settings s = settings;
+        return new FeatureInversion(s.with(s.alphaWeight(), exponent, s.tvWeight(), s.beta(), s.jitter(),
+                s.parameterization(), s.steps(), s.learningRate(), s.seed()));
+    }
+
+    /** The weight λ_TV of the total-variation penalty. */
+    public FeatureInversion tvWeight(double weight) {
+        Settings s = settings;
+        return new FeatureInversion(s.with(s.alphaWeight(), s.alpha(), weight, s.beta(), s.jitter(),
+                s.parameterization(), s.steps(), s.learningRate(), s.seed()));
+    }
+
+    /** The exponent β of the total variation (2 as the paper). */
+    public FeatureInversion beta(double exponent) {
+        Settings s = settings;
+        return new FeatureInversion(s.with(s.alphaWeight(), s.alpha(), s.tvWeight(), exponent, s.jitter(),
+                s.parameterization(), s.steps(), s.learningRate(), s.seed()));
+    }
+
+    /** The largest random shift per step, a fraction of the side (0 for none). */
+    public FeatureInversion jitter(double fraction) {
+        Settings s = settings;
+        return new FeatureInversion(s.with(s.alphaWeight(), s.alpha(), s.tvWeight(), s.beta(), fraction,
+                s.parameterization(), s.steps(), s.learningRate(), s.seed()));
+    }
+
+    /** How the image is represented (one image). */
+    public FeatureInversion parameterization(Parameterization p) {
+        Settings s = settings;
+        return new FeatureInversion(s.with(s.alphaWeight(), s.alpha(), s.tvWeight(), s.beta(), s.jitter(), p,
+                s.steps(), s.learningRate(), s.seed()));
+    }
+
+    /** The number of Adam steps. */
+    public FeatureInversion steps(int n) {
+        Settings s = settings;
+        return new FeatureInversion(s.with(s.alphaWeight(), s.alpha(), s.tvWeight(), s.beta(), s.jitter(),
+                s.parameterization(), n, s.learningRate(), s.seed()));
+    }
+
+    /** Adam's learning rate. */
+    public FeatureInversion learningRate(double lr) {
+        Settings s = settings;
+        return new FeatureInversion(s.with(s.alphaWeight(), s.alpha(), s.tvWeight(), s.beta(), s.jitter(),
+                s.parameterization(), s.steps(), lr, s.seed()));
+    }
+
+    /** The seed of the random start and of the jitter. */
+    public FeatureInversion seed(long seed) {
+        Settings s = settings;
+        return new FeatureInversion(s.with(s.alphaWeight(), s.alpha(), s.tvWeight(), s.beta(), s.jitter(),
+                s.parameterization(), s.steps(), s.learningRate(), seed));
+    }
+
+    @Override
+    public String name() {
+        return "Feature Inversion";
+    }
+
+    /** The layers inverted, as given. */
+    public List<String> layers() {
+        return settings.layers();
+    }
+
+    /** The settings as provenance text, in a stable order. */
+    public Map<String, String> parameters() {
+        return settings.parameters();
+    }
+
+    /** Inverts {@code photo}, taken at the model's input size (its spec's resize policy). */
+    public Inversion invert(ExplainableModel model, BufferedImage photo) {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(photo, "photo was null; pass a decoded image (Images.read(path))");
+        InputSpec spec = model.spec();
+        return invert(model, Images.toChw(photo, spec.channels(), spec.height(), spec.width(), spec.resize()));
+    }
+
+    /**
+     * Inverts an image in pixel space, {@code C×H×W} at the model's input size, values in [0, 1].
+     *
+     * @throws IllegalArgumentException for a layer the model cannot give, or an image of the wrong size or with
+     *     values that are not finite
+     */
+    @Override
+    public Inversion invert(ExplainableModel model, float[] chw) {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(chw, "image was null; pass C×H×W pixels in [0, 1]");
+        InputSpec spec = model.spec();
+        int c = spec.channels();
+        int h = spec.height();
+        int w = spec.width();
+        checkImage(chw, c, h, w);
+        for (String layer : settings.layers()) {
+            model.seam().resolveLayer(layer);
+        }
+        ImageParameterization parameters = new ImageParameterization(settings.parameterization(), c, h, w);
+        int pad = (int) Math.round(settings.jitter() * Math.max(h, w));
+        ImageTransforms jitter = new ImageTransforms(pad == 0 ? Transforms.none()
+                : Transforms.of(Transform.pad(pad / (double) Math.max(h, w)),
+                        Transform.jitter(2 * pad / (double) Math.max(h, w))));
+        List<String> layers = settings.layers();
+        int steps = settings.steps();
+        Map<String, Double> errors = new LinkedHashMap<>();
+        float[] image = model.call(scope -> {
+            DataType type = model.seam().dataType();
+            NDArray mean = column(scope, spec.mean(), c, type);
+            NDArray std = column(scope, spec.std(), c, type);
+            NDArray original = HeapArrays.create(scope, chw, new Shape(1, c, h, w)).toType(type, false);
+            // Φ₀ and ‖Φ₀‖², held in the call's scope across the steps
+            Trace target = model.seam().trace(scope, TraceRequest.of(original.sub(mean).div(std))
+                    .capture(layers.toArray(String[]::new)).stopAfterCaptures());
+            List<NDArray> targets = new ArrayList<>();
+            List<NDArray> norms = new ArrayList<>();
+            for (String layer : layers) {
+                NDArray phi = target.activation(layer);
+                double norm = phi.square().sum().toType(DataType.FLOAT64, false).getDouble();
+                if (!(norm > 0)) {
+                    throw new IllegalArgumentException("the image's representation at layer '" + layer + "' is all"
+                            + " zeros (‖Φ₀‖² = " + norm + "), so its relative error is undefined; invert another"
+                            + " layer or image");
+                }
+                targets.add(phi);
+                norms.add(phi.square().sum());
+            }
+            NDArray theta = parameters.initial(scope, settings.seed()).toType(type, false);
+            NDArray first = theta.zerosLike();
+            NDArray second = theta.zerosLike();
+            for (int step = 1; step <= steps; step++) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new CancellationException(name() + " of " + layers + " was cancelled at step " + step
+                            + " of " + steps);
+                }
+                try (NDManager pass = scope.newSubManager()) {
+                    SplittableRandom draws = new SplittableRandom(settings.seed() * 1_000_003L + step);
+                    NDArray[] pixels = new NDArray[1];
+                    TraceRequest request = TraceRequest.fromParameters(List.of(theta), q -> {
+                        pixels[0] = parameters.image(q.head());
+                        NDArray seen = pad == 0 ? pixels[0] : jitter.apply(pixels[0], h, w, draws);
+                        return seen.sub(mean).div(std);
+                    }).capture(layers.toArray(String[]::new)).stopAfterCaptures()
+                            .objective(t -> loss(t, pixels[0], layers, targets, norms));
+                    Trace t = model.seam().trace(pass, request);
+                    double value = t.objectiveValue();
+                    if (!Double.isFinite(value)) {
+                        throw new IllegalStateException("the inversion loss became " + value + " at step " + step
+                                + "; lower the learning rate (" + settings.learningRate() + ")");
+                    }
+                    adam(theta, first, second, t.parameterGradients().get(0), step);
+                }
+                model.progress().progress(name(), step, steps);
+            }
+            NDArray result = parameters.image(theta);
+            Trace seen = model.seam().trace(scope, TraceRequest.of(result.sub(mean).div(std))
+                    .capture(layers.toArray(String[]::new)).stopAfterCaptures());
+            for (int i = 0; i < layers.size(); i++) {
+                errors.put(layers.get(i), relativeError(seen.activation(layers.get(i)), targets.get(i)));
+            }
+            return result.toType(DataType.FLOAT32, false).toFloatArray();
+        });
+        return new Inversion(image, c, h, w, errors, new Provenance(name(), parameters(),
+                OptionalLong.of(settings.seed()), model.engine(), model.name(), "invert " + String.join(", ", layers),
+                -1));
+    }
+
+    /** The loss: relative feature errors summed over the layers, plus the two penalties of the pixels. */
+    private NDArray loss(TraceRequest.Traced traced, NDArray pixels, List<String> layers, List<NDArray> targets,
+            List<NDArray> norms) {
+        NDArray total = null;
+        for (int i = 0; i < layers.size(); i++) {
+            NDArray term = traced.activation(layers.get(i)).sub(targets.get(i)).square().sum().div(norms.get(i));
+            total = total == null ? term : total.add(term);
+        }
+        if (settings.alphaWeight() > 0) {
+            total = total.add(pixels.sub(0.5).div(RANGE).abs().pow(settings.alpha()).mean()
+                    .mul(settings.alphaWeight()));
+        }
+        if (settings.tvWeight() > 0) {
+            total = total.add(totalVariation(pixels, settings.beta()).mul(settings.tvWeight()));
+        }
+        return total;
+    }
+
+    /**
+     * {@code R_TV^β}: the mean over the pixels that have a right and a lower neighbour, and over channels, of
+     * {@code ((Δ_x)² + (Δ_y)²)^(β/2) / V^β}. For β below 2 a tiny constant under the power keeps the gradient
+     * finite on flat images.
+     */
+    static NDArray totalVariation(NDArray pixels, double beta) {
+        long h = pixels.getShape().get(2);
+        long w = pixels.getShape().get(3);
+        NDArray base = pixels.get(":, :, :-1, :-1");
+        NDArray dx = pixels.get(":, :, :-1, 1:").sub(base);
+        NDArray dy = pixels.get(":, :, 1:, :-1").sub(base);
+        NDArray squared = dx.square().add(dy.square()).div(VARIATION * VARIATION);
+        NDArray powered = beta == 2 ? squared : squared.add(1e-8).pow(beta / 2);
+        return powered.mean();
+    }
+
+    /** One Adam descent step on {@code theta} in place (β₁ 0.9, β₂ 0.999, ε 1e-8, as Kingma &amp; Ba). */
+    private void adam(NDArray theta, NDArray first, NDArray second, NDArray gradient, int step) {
+        double b1 = 0.9;
+        double b2 = 0.999;
+        first.muli(b1).addi(gradient.mul(1 - b1));
+        second.muli(b2).addi(gradient.square().mul(1 - b2));
+        double correction1 = 1 - Math.pow(b1, step);
+        double correction2 = 1 - Math.pow(b2, step);
+        theta.subi(first.div(correction1).div(second.div(correction2).sqrt().add(1e-8))
+                .mul(settings.learningRate()));
+    }
+
+    /** {@code ‖a − b‖² / ‖b‖²} in double precision. */
+    static double relativeError(NDArray a, NDArray b) {
+        double num = a.sub(b).square().sum().toType(DataType.FLOAT64, false).getDouble();
+        double den = b.square().sum().toType(DataType.FLOAT64, false).getDouble();
+        return num / den;
+    }
+
+    static void checkImage(float[] chw, int c, int h, int w) {
+        if (chw.length != c * h * w) {
+            throw new IllegalArgumentException("the image has " + chw.length + " values; the model takes " + c + "×"
+                    + h + "×" + w + " pixels (channel-first)");
+        }
+        for (int i = 0; i < chw.length; i++) {
+            if (!Float.isFinite(chw[i])) {
+                throw new IllegalArgumentException("the image holds " + chw[i] + " at index " + i + "; expected"
+                        + " finite pixel values in [0, 1]");
+            }
+        }
+    }
+
+    private static NDArray column(NDManager scope, float[] values, int channels, DataType type) {
+        return HeapArrays.create(scope, values.clone(), new Shape(1, channels, 1, 1)).toType(type, false);
+    }
+
+    @Override
+    public String toString() {
+        return name() + " " + settings.layers() + " " + parameters().toString().toLowerCase(Locale.ROOT);
+    }
+}
