@@ -322,7 +322,11 @@ public final class FeatureInversion implements Inverter<ExplainableModel, float[
                 -1));
     }
 
-    /** The loss: relative feature errors summed over the layers, plus the two penalties of the pixels. */
+    /**
+     * The loss: relative feature errors summed over the layers, plus the two penalties of the pixels. The held
+     * arrays (Φ₀, ‖Φ₀‖²) are always second operands: an op's result lands in its first operand's manager, and only
+     * the pass's manager keeps PyTorch's number operands alive until the backward pass (see OperandPins).
+     */
     private NDArray loss(TraceRequest.Traced traced, NDArray pixels, List<String> layers, List<NDArray> targets,
             List<NDArray> norms) {
         NDArray total = null;
