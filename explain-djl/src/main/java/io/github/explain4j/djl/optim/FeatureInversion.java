@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.convolutional.Conv2d;
 import io.github.explain4j.api.Images;
 import io.github.explain4j.api.InputSpec;
 import io.github.explain4j.api.Inverter;
@@ -283,6 +284,7 @@ public final class FeatureInversion implements Inverter<ExplainableModel, float[
                 norms.add(phi.square().sum());
             }
             NDArray theta = parameters.initial(scope, settings.seed()).toType(type, false);
+            NDArray kernel = differenceKernel(scope, c, type);
             NDArray first = theta.zerosLike();
             NDArray second = theta.zerosLike();
             for (int step = 1; step <= steps; step++) {
@@ -298,7 +300,7 @@ public final class FeatureInversion implements Inverter<ExplainableModel, float[
                         NDArray seen = pad == 0 ? pixels[0] : jitter.apply(pixels[0], h, w, draws);
                         return seen.sub(mean).div(std);
                     }).capture(layers.toArray(String[]::new)).stopAfterCaptures()
-                            .objective(t -> loss(t, pixels[0], layers, targets, norms));
+                            .objective(t -> loss(t, pixels[0], layers, targets, norms, kernel));
                     Trace t = model.seam().trace(pass, request);
                     double value = t.objectiveValue();
                     if (!Double.isFinite(value)) {
@@ -328,20 +330,41 @@ public final class FeatureInversion implements Inverter<ExplainableModel, float[
      * the pass's manager keeps PyTorch's number operands alive until the backward pass (see OperandPins).
      */
     private NDArray loss(TraceRequest.Traced traced, NDArray pixels, List<String> layers, List<NDArray> targets,
-            List<NDArray> norms) {
+            List<NDArray> norms, NDArray kernel) {
         NDArray total = null;
         for (int i = 0; i < layers.size(); i++) {
             NDArray term = traced.activation(layers.get(i)).sub(targets.get(i)).square().sum().div(norms.get(i));
             total = total == null ? term : total.add(term);
         }
+        long values = pixels.size();
         if (settings.alphaWeight() > 0) {
-            total = total.add(pixels.sub(0.5).div(RANGE).abs().pow(settings.alpha()).mean()
-                    .mul(settings.alphaWeight()));
+            double scale = settings.alphaWeight() / (values * Math.pow(RANGE, settings.alpha()));
+            NDArray centred = pixels.sub(0.5f);
+            boolean even = settings.alpha() % 2 == 0; // |d|^α = d^α: one op fewer
+            total = total.add((even ? centred : centred.abs()).pow((float) settings.alpha()).sum().mul((float) scale));
         }
         if (settings.tvWeight() > 0) {
-            total = total.add(totalVariation(pixels, settings.beta()).mul(settings.tvWeight()));
+            total = total.add(totalVariation(pixels, settings.beta(), kernel).mul((float) settings.tvWeight()));
         }
         return total;
+    }
+
+    /**
+     * The differences of {@link #totalVariation} as one grouped convolution: for each channel {@code c}, filter
+     * {@code 2c} gives {@code x[i, j+1] − x[i, j]} and filter {@code 2c+1} gives {@code x[i+1, j] − x[i, j]}, at every
+     * pixel that has a right and a lower neighbour. Shape {@code (2C, 1, 2, 2)}, in {@code manager} at {@code type}.
+     */
+    static NDArray differenceKernel(NDManager manager, int channels, DataType type) {
+        float[] k = new float[channels * 2 * 4];
+        for (int c = 0; c < channels; c++) {
+            int dx = (2 * c) * 4;
+            k[dx] = -1; // (0, 0)
+            k[dx + 1] = 1; // (0, 1)
+            int dy = (2 * c + 1) * 4;
+            k[dy] = -1; // (0, 0)
+            k[dy + 2] = 1; // (1, 0)
+        }
+        return HeapArrays.create(manager, k, new Shape(2L * channels, 1, 2, 2)).toType(type, false);
     }
 
     /**
@@ -350,26 +373,35 @@ public final class FeatureInversion implements Inverter<ExplainableModel, float[
      * finite on flat images.
      */
     static NDArray totalVariation(NDArray pixels, double beta) {
-        long h = pixels.getShape().get(2);
-        long w = pixels.getShape().get(3);
-        NDArray base = pixels.get(":, :, :-1, :-1");
-        NDArray dx = pixels.get(":, :, :-1, 1:").sub(base);
-        NDArray dy = pixels.get(":, :, 1:, :-1").sub(base);
-        NDArray squared = dx.square().add(dy.square()).div(VARIATION * VARIATION);
-        NDArray powered = beta == 2 ? squared : squared.add(1e-8).pow(beta / 2);
-        return powered.mean();
+        return totalVariation(pixels, beta, differenceKernel(pixels.getManager(), (int) pixels.getShape().get(1),
+                pixels.getDataType()));
     }
 
-    /** One Adam descent step on {@code theta} in place (β₁ 0.9, β₂ 0.999, ε 1e-8, as Kingma &amp; Ba). */
+    private static NDArray totalVariation(NDArray pixels, double beta, NDArray kernel) {
+        long[] s = pixels.getShape().getShape();
+        NDArray differences = Conv2d.conv2d(pixels, kernel, null, new Shape(1, 1), new Shape(0, 0), new Shape(1, 1),
+                (int) s[1]).singletonOrThrow();
+        double count = s[0] * s[1] * (s[2] - 1) * (s[3] - 1);
+        if (beta == 2) {
+            return differences.square().sum().mul((float) (1 / (count * VARIATION * VARIATION)));
+        }
+        NDArray squared = differences.square().reshape(s[0], s[1], 2, s[2] - 1, s[3] - 1).sum(new int[] {2});
+        return squared.add(1e-8f * (float) (VARIATION * VARIATION)).pow((float) (beta / 2)).sum()
+                .mul((float) (1 / (count * Math.pow(VARIATION, beta))));
+    }
+
+    /**
+     * One Adam descent step on {@code theta} in place (β₁ 0.9, β₂ 0.999, ε 1e-8, Kingma &amp; Ba 2015), with the
+     * bias corrections folded into the step size as the paper's section 2 suggests.
+     */
     private void adam(NDArray theta, NDArray first, NDArray second, NDArray gradient, int step) {
         double b1 = 0.9;
         double b2 = 0.999;
-        first.muli(b1).addi(gradient.mul(1 - b1));
-        second.muli(b2).addi(gradient.square().mul(1 - b2));
-        double correction1 = 1 - Math.pow(b1, step);
-        double correction2 = 1 - Math.pow(b2, step);
-        theta.subi(first.div(correction1).div(second.div(correction2).sqrt().add(1e-8))
-                .mul(settings.learningRate()));
+        first.muli((float) b1).addi(gradient.mul((float) (1 - b1)));
+        second.muli((float) b2).addi(gradient.square().muli((float) (1 - b2)));
+        double root = Math.sqrt(1 - Math.pow(b2, step));
+        double size = settings.learningRate() * root / (1 - Math.pow(b1, step));
+        theta.subi(first.div(second.sqrt().addi((float) (1e-8 * root))).muli((float) size));
     }
 
     /** {@code ‖a − b‖² / ‖b‖²} in double precision. */

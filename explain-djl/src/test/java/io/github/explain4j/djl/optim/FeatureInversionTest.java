@@ -28,11 +28,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  * engines.
  *
  * <p>Calibration (2026-11-29, held-out shape 0 and 1, default settings: pixels through a sigmoid, Adam 0.1, λ_α
- * 1e-5, λ_TV 1e-4, no jitter): CALIBRATION
+ * 1e-5, λ_TV 1e-4, no jitter; the same figures on PyTorch and MXNet to 4 digits): the stem's relative feature
+ * error falls from 0.988 at the random start to 0.0071 after 50 steps (0.0008 after 100; with a jitter of 2 pixels
+ * it stays near 0.48), hence the ≤ 5 % bound at 50 steps, 7× above the figure. The pixel MSE of the reconstructions
+ * of shape 1 after 50 steps: stem 0.00065, stage2 0.0381, stage3 0.0527 (after 100: 0.00012, 0.0366, 0.0524), a
+ * monotone rise with wide gaps. Time: 1–4 s per inversion on 2 cores shared with three other jobs.
  */
 class FeatureInversionTest {
 
-    static final int STEPS = 100;
+    static final int STEPS = 50;
 
     static float[] heldOut(int index) {
         return Images.toChw(SyntheticShapes.create(64).sample(SyntheticShapes.TEST_SEED, index).image(), 3, 64, 64);
@@ -76,8 +80,10 @@ class FeatureInversionTest {
             assertArrayEquals(jittered.invert(model, x).image(), jittered.invert(model, x).image(), engine
                     + ": two jittered runs with seed 3 differ");
             // the measure is not trivially small: the random start (one step of 1e-6) is far from the target
-            Inversion wrong = FeatureInversion.of("stem").steps(1).learningRate(1e-6).invert(model, heldOut(1));
-            assertTrue(wrong.relativeFeatureError().get("stem") > 0.5);
+            Inversion start = FeatureInversion.of("stem").steps(1).learningRate(1e-6).seed(3).invert(model, x);
+            System.out.printf(Locale.ROOT, "%s stem: the random start's relative feature error %.4f%n", engine,
+                    start.relativeFeatureError().get("stem"));
+            assertTrue(start.relativeFeatureError().get("stem") > 0.5);
             assertEquals("invert stem", a.provenance().target());
             assertEquals(engine, a.provenance().engine());
             assertEquals(3, a.provenance().seed().getAsLong());
