@@ -181,6 +181,22 @@ class FeatureInversionTest {
         }
     }
 
+    /** |d|^α by products of squares (even α ≤ 8) and by a power (other α), against Math.pow. */
+    @Test
+    void powerOfDistanceIsTheAbsolutePower() {
+        float[] d = {-0.5f, -0.2f, 0, 0.3f, 0.45f};
+        for (String engine : TestNets.ENGINES) {
+            try (NDManager m = NDManager.newBaseManager(engine)) {
+                for (double alpha : new double[] {2, 3, 6, 8, 1.5}) {
+                    float[] got = FeatureInversion.powerOfDistance(m.create(d), alpha).toFloatArray();
+                    for (int i = 0; i < d.length; i++) {
+                        assertEquals(Math.pow(Math.abs(d[i]), alpha), got[i], 1e-6, engine + " α " + alpha);
+                    }
+                }
+            }
+        }
+    }
+
     private static void assertMessage(Runnable r, String part) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, r::run);
         assertTrue(e.getMessage().contains(part), "message '" + e.getMessage() + "' lacks '" + part + "'");
