@@ -25,14 +25,20 @@ import org.junit.jupiter.params.provider.MethodSource;
  * training seed), on held-out shapes (the test seed), on both engines.
  *
  * <p>Calibration (2026-11-29, held-out shapes 0–63; the baseline is the mean of training shapes 0–399, computed
- * here): CALIBRATION
+ * here; the same figures on both engines to 7 digits): the decoders' pixel MSE is 0.00193 (stem), 0.02533
+ * (stage2) and 0.03434 (stage3) against 0.03840 for the mean image — ratios 0.050, 0.660, 0.894 (on 500 held-out
+ * shapes at training time: 0.049, 0.647, 0.900). The margins are 0.10, 0.75 and 0.95: at stage3 the decoder beats
+ * the mean image by at least 5 % (its features keep little of the cluttered background; the optimised inversion
+ * of stage3 is further from the image than the mean image is). Their relative feature errors are 0.073, 0.577 and
+ * 0.942: a decoder trained on pixels need not reproduce the features. Both engines' reconstructions agree to 1e-4
+ * (measured: to the last digits printed). Time: 0.6–1.7 s for 64 images per layer.
  */
 class LearnedInversionTest {
 
     static final List<String> LAYERS = List.of("stem", "stage2", "stage3");
     static final int HELD_OUT = 64;
-    /** The decoder's pixel MSE must be at most this fraction of the mean image's. */
-    static final double MARGIN = 0.8;
+    /** Per layer, the decoder's pixel MSE must be at most this fraction of the mean image's (calibrated below). */
+    static final double[] MARGIN = {0.10, 0.75, 0.95};
 
     static Path decoderFile(String layer) {
         return Path.of("..").toAbsolutePath().normalize().resolve("models/inversion/shapes-" + layer + "-0000.params");
@@ -71,7 +77,8 @@ class LearnedInversionTest {
         try (Model m = ShapesNet.load(engine)) {
             ExplainableModel model = ShapesNet.explainable(m);
             double previous = -1;
-            for (String layer : LAYERS) {
+            for (int l = 0; l < LAYERS.size(); l++) {
+                String layer = LAYERS.get(l);
                 try (InversionDecoder decoder = InversionDecoder.load(decoderFile(layer), engine)) {
                     long t0 = System.nanoTime();
                     List<Inversion> out = LearnedInversion.at(layer, decoder).invertAll(model, test);
@@ -83,7 +90,7 @@ class LearnedInversionTest {
                     System.out.printf(Locale.ROOT, "%s %s: pixel MSE %.5f, mean image %.5f (ratio %.3f), relative"
                             + " feature error %.4f (%d images, %d ms)%n", engine, layer, error, baseline,
                             error / baseline, feature, HELD_OUT, ms);
-                    assertTrue(error <= MARGIN * baseline, engine + " " + layer + ": decoder MSE " + error
+                    assertTrue(error <= MARGIN[l] * baseline, engine + " " + layer + ": decoder MSE " + error
                             + " vs mean image " + baseline);
                     assertTrue(error > previous, engine + " " + layer + ": MSE " + error + " not above the layer"
                             + " before (" + previous + ")");
