@@ -65,7 +65,11 @@ class FeatureInversionTest {
             long t0 = System.nanoTime();
             Inversion a = inversion.invert(model, x);
             long ms = (System.nanoTime() - t0) / 1_000_000;
+            int modelArrays = m.getNDManager().getManagedArrays().size();
+            int seamArrays = model.seam().manager().getManagedArrays().size();
             Inversion b = inversion.invert(model, x);
+            assertEquals(modelArrays, m.getNDManager().getManagedArrays().size(), "arrays left in the model");
+            assertEquals(seamArrays, model.seam().manager().getManagedArrays().size(), "arrays left in the seam");
             Inversion other = inversion.seed(4).invert(model, x);
             double error = a.relativeFeatureError().get("stem");
             System.out.printf(Locale.ROOT, "%s stem: relative feature error %.5f, pixel MSE %.6f (%d steps, %d ms);"

@@ -101,7 +101,10 @@ class LearnedInversionTest {
         }
     }
 
-    /** A decoder gives the same images twice and on both engines (to float rounding): its parameters load alike. */
+    /**
+     * A decoder gives the same images twice and on both engines (to float rounding): its parameters load alike. An
+     * inversion leaves no array behind.
+     */
     @ParameterizedTest
     @MethodSource("io.github.explain4j.djl.fixtures.TestNets#engines")
     void deterministicAndAlikeOnBothEngines(String engine) throws IOException {
@@ -110,8 +113,16 @@ class LearnedInversionTest {
         try (Model m = ShapesNet.load(engine); Model m2 = ShapesNet.load(other);
                 InversionDecoder d = InversionDecoder.load(decoderFile("stage2"), engine);
                 InversionDecoder d2 = InversionDecoder.load(decoderFile("stage2"), other)) {
-            float[] a = LearnedInversion.at("stage2", d).invert(ShapesNet.explainable(m), x).image();
-            float[] b = LearnedInversion.at("stage2", d).invert(ShapesNet.explainable(m), x).image();
+            ExplainableModel model = ShapesNet.explainable(m);
+            float[] a = LearnedInversion.at("stage2", d).invert(model, x).image();
+            int modelArrays = m.getNDManager().getManagedArrays().size();
+            int decoderArrays = d.model().getNDManager().getManagedArrays().size();
+            int seamArrays = model.seam().manager().getManagedArrays().size();
+            float[] b = LearnedInversion.at("stage2", d).invert(model, x).image();
+            // no array is left behind in the model's, the decoder's or the seam's manager
+            assertEquals(modelArrays, m.getNDManager().getManagedArrays().size());
+            assertEquals(decoderArrays, d.model().getNDManager().getManagedArrays().size());
+            assertEquals(seamArrays, model.seam().manager().getManagedArrays().size());
             float[] c = LearnedInversion.at("stage2", d2).invert(ShapesNet.explainable(m2), x).image();
             assertArrayEquals(a, b);
             assertArrayEquals(a, c, 1e-4f, engine + " vs " + other);
