@@ -80,9 +80,13 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
     /** The settings, checked once. */
     private record Settings(Objective objective, Parameterization parameterization, Transforms transforms, int steps,
             double learningRate, Optimizer optimizer, long seed, int[] thresholds, Schedule schedule,
-            int[] imageSize)
+            int[] imageSize, int redirectedRelu)
             implements MethodSettings {
         Settings {
+            if (redirectedRelu < 0) {
+                throw new IllegalArgumentException("redirected-ReLU steps was " + redirectedRelu + "; expected 0 (off)"
+                        + " or the number of first steps that use it (Lucid uses 16)");
+            }
             Objects.requireNonNull(objective, "objective");
             Objects.requireNonNull(parameterization, "parameterization");
             Objects.requireNonNull(transforms, "transforms");
@@ -129,11 +133,14 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
             if (value instanceof int[] t) {
                 return t.length == 0 ? null : Arrays.toString(t);
             }
+            if ("redirectedRelu".equals(component)) {
+                return (Integer) value == 0 ? null : value + " steps";
+            }
             return MethodSettings.super.describe(component, value);
         }
 
         Settings with(Parameterization p, Transforms t, int n, double lr, Optimizer o, long s, int[] th) {
-            return new Settings(objective, p, t, n, lr, o, s, th, schedule, imageSize);
+            return new Settings(objective, p, t, n, lr, o, s, th, schedule, imageSize, redirectedRelu);
         }
     }
 
@@ -146,7 +153,7 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
     /** Visualises {@code objective} with Lucid's defaults. */
     public static FeatureVisualization of(Objective objective) {
         return new FeatureVisualization(new Settings(objective, Parameterization.fft().decorrelated(),
-                Transforms.standard(), 512, 0.05, Optimizer.ADAM, 0, new int[0], Schedule.CONSTANT, new int[0]));
+                Transforms.standard(), 512, 0.05, Optimizer.ADAM, 0, new int[0], Schedule.CONSTANT, new int[0], 0));
     }
 
     /** How the image is represented. */
@@ -181,7 +188,8 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
     public FeatureVisualization schedule(Schedule schedule) {
         Settings s = settings;
         return new FeatureVisualization(new Settings(s.objective(), s.parameterization(), s.transforms(), s.steps(),
-                s.learningRate(), s.optimizer(), s.seed(), s.thresholds(), schedule, s.imageSize()));
+                s.learningRate(), s.optimizer(), s.seed(), s.thresholds(), schedule, s.imageSize(),
+                s.redirectedRelu()));
     }
 
     /**
@@ -192,7 +200,22 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
     public FeatureVisualization imageSize(int height, int width) {
         Settings s = settings;
         return new FeatureVisualization(new Settings(s.objective(), s.parameterization(), s.transforms(), s.steps(),
-                s.learningRate(), s.optimizer(), s.seed(), s.thresholds(), s.schedule(), new int[] {height, width}));
+                s.learningRate(), s.optimizer(), s.seed(), s.thresholds(), s.schedule(), new int[] {height, width},
+                s.redirectedRelu()));
+    }
+
+    /**
+     * Uses the redirected-ReLU gradient for the first {@code steps} steps (0, the default, for never): where a
+     * ReLU passes no gradient for an image, the gradient goes through its inactive units where it pushes them up
+     * (see {@link RedirectedRelu}; Lucid uses it for its first 16 steps). It lets an objective whose units are all
+     * off at the random start get going. It needs a model built from DJL blocks (not TorchScript) with ReLU/ReLU6
+     * activations and an objective whose model terms read one layer or the output; each such step costs two
+     * passes (the layer-by-layer backward and one through the parameterisation).
+     */
+    public FeatureVisualization redirectedRelu(int steps) {
+        Settings s = settings;
+        return new FeatureVisualization(new Settings(s.objective(), s.parameterization(), s.transforms(), s.steps(),
+                s.learningRate(), s.optimizer(), s.seed(), s.thresholds(), s.schedule(), s.imageSize(), steps));
     }
 
     /** The update rule. */
@@ -246,6 +269,8 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
         for (String layer : settings.objective().layers()) {
             model.seam().resolveLayer(layer);
         }
+        RedirectedRelu redirect = settings.redirectedRelu() == 0 ? null
+                : RedirectedRelu.of(model.seam(), settings.objective());
         int steps = settings.steps();
         double[] history = new double[steps];
         SortedMap<Integer, List<float[]>> intermediates = new TreeMap<>();
@@ -261,7 +286,20 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
                             + " was cancelled at step " + step + " of " + steps);
                 }
                 try (NDManager pass = scope.newSubManager()) {
-                    SplittableRandom draws = new SplittableRandom(settings.seed() * 1_000_003L + step);
+                    long drawSeed = settings.seed() * 1_000_003L + step;
+                    if (redirect != null && step <= settings.redirectedRelu()) {
+                        RedirectedRelu.Step r = redirect.step(pass, theta, q -> {
+                            NDArray pixels = parameters.image(q);
+                            NDArray seen = transforms.apply(pixels, h, w, new SplittableRandom(drawSeed));
+                            return new RedirectedRelu.Built(pixels, seen.sub(mean).div(std));
+                        });
+                        history[step - 1] = finite(r.value(), step);
+                        update(theta, first, second, r.gradient(), step);
+                        keep(intermediates, parameters, theta, step);
+                        model.progress().progress(name(), step, steps);
+                        continue;
+                    }
+                    SplittableRandom draws = new SplittableRandom(drawSeed);
                     NDArray[] image = new NDArray[1];
                     TraceRequest request = Objectives.request(TraceRequest.fromParameters(List.of(theta), q -> {
                         image[0] = parameters.image(q.head());
@@ -269,17 +307,9 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
                         return seen.sub(mean).div(std);
                     }), settings.objective(), () -> image[0]);
                     Trace t = model.seam().trace(pass, request);
-                    history[step - 1] = t.objectiveValue();
-                    if (!Double.isFinite(history[step - 1])) {
-                        throw new IllegalStateException("the objective " + settings.objective().description()
-                                + " became " + history[step - 1] + " at step " + step + "; lower the learning"
-                                + " rate (" + settings.learningRate() + ") or bound the image (a sigmoid range)");
-                    }
+                    history[step - 1] = finite(t.objectiveValue(), step);
                     update(theta, first, second, t.parameterGradients().get(0), step);
-                    int current = step;
-                    if (Arrays.stream(settings.thresholds()).anyMatch(s -> s == current)) {
-                        intermediates.put(step, rows(parameters.image(theta)));
-                    }
+                    keep(intermediates, parameters, theta, step);
                 }
                 model.progress().progress(name(), step, steps);
             }
@@ -288,6 +318,22 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
         return new FeatureImage(images, c, ih, iw, history, intermediates, new Provenance(name(), parameters(),
                 OptionalLong.of(settings.seed()), model.engine(), model.name(), settings.objective().description(),
                 classOf(settings.objective())));
+    }
+
+    private double finite(double value, int step) {
+        if (!Double.isFinite(value)) {
+            throw new IllegalStateException("the objective " + settings.objective().description() + " became "
+                    + value + " at step " + step + "; lower the learning rate (" + settings.learningRate()
+                    + ") or bound the image (a sigmoid range)");
+        }
+        return value;
+    }
+
+    private void keep(SortedMap<Integer, List<float[]>> intermediates, ImageParameterization parameters,
+            NDArray theta, int step) {
+        if (Arrays.stream(settings.thresholds()).anyMatch(s -> s == step)) {
+            intermediates.put(step, rows(parameters.image(theta)));
+        }
     }
 
     /** One ascent step on {@code theta} in place. */
