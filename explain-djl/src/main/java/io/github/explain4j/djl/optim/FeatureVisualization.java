@@ -276,6 +276,7 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
         SortedMap<Integer, List<float[]>> intermediates = new TreeMap<>();
         List<float[]> images = model.call(scope -> {
             NDArray theta = parameters.initial(scope, settings.seed()).toType(model.seam().dataType(), false);
+            ImageParameterization.Bound bound = parameters.bind(scope, theta.getDataType());
             NDArray first = theta.zerosLike();
             NDArray second = theta.zerosLike();
             NDArray mean = column(scope, spec.mean(), c, theta);
@@ -289,7 +290,7 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
                     long drawSeed = settings.seed() * 1_000_003L + step;
                     if (redirect != null && step <= settings.redirectedRelu()) {
                         RedirectedRelu.Step r = redirect.step(pass, theta, q -> {
-                            NDArray pixels = parameters.image(q);
+                            NDArray pixels = bound.image(q);
                             NDArray seen = transforms.apply(pixels, h, w, new SplittableRandom(drawSeed));
                             return new RedirectedRelu.Built(pixels, seen.sub(mean).div(std));
                         });
@@ -302,7 +303,7 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
                     SplittableRandom draws = new SplittableRandom(drawSeed);
                     NDArray[] image = new NDArray[1];
                     TraceRequest request = Objectives.request(TraceRequest.fromParameters(List.of(theta), q -> {
-                        image[0] = parameters.image(q.head());
+                        image[0] = bound.image(q.head());
                         NDArray seen = transforms.apply(image[0], h, w, draws);
                         return seen.sub(mean).div(std);
                     }), settings.objective(), () -> image[0]);
