@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -14,15 +15,22 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
+import io.github.explain4j.api.Images;
 import io.github.explain4j.api.InputSpec;
 import io.github.explain4j.djl.ExplainableModel;
 import io.github.explain4j.djl.blocks.NamedSequentialBlock;
+import io.github.explain4j.djl.core.Objectives;
 import io.github.explain4j.djl.fixtures.TestNets;
+import io.github.explain4j.djl.seam.TraceRequest;
+import io.github.explain4j.djl.tfjs.TfjsModels;
 import io.github.explain4j.optim.FeatureImage;
 import io.github.explain4j.optim.Objective;
 import io.github.explain4j.optim.Parameterization;
 import io.github.explain4j.optim.Transforms;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
 import java.util.Arrays;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -145,6 +153,50 @@ class RedirectedReluTest {
             assertTrue(r[r.length - 1] > 0.1, engine + ": with 16 redirected steps the channel comes alive: "
                     + Arrays.toString(r));
             assertEquals("16 steps", redirected.provenance().parameters().get("redirectedRelu"));
+        }
+    }
+
+    /**
+     * On a real network with ReLU6 (the imported MobileNetV2) and a photo that drives the channel, every ReLU6
+     * passes gradient, so the redirected gradient is the ordinary one (the trace's), to float rounding.
+     */
+    @ParameterizedTest
+    @MethodSource("io.github.explain4j.djl.fixtures.TestNets#engines")
+    void onALiveImageOfMobileNetV2TheRedirectedGradientIsTheGradient(String engine) throws Exception {
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        try (Model m = TfjsModels.mobileNetV2(root.resolve("models"), engine)) {
+            ExplainableModel model = ExplainableModel.of(m, InputSpec.rgb(224, 224)).withSpec(InputSpec.rgb(96, 96));
+            Objective channel = Objective.channel("block_3_expand_relu", 5);
+            BufferedImage photo = ImageIO.read(root.resolve("assets/images/chelsea.png").toFile());
+            float[][] g = model.call(scope -> {
+                NDArray x = model.pixelsToInput(scope, Images.toChw(photo, 3, 96, 96));
+                float[] redirected = RedirectedRelu.of(model.seam(), channel)
+                        .step(scope, x, q -> new RedirectedRelu.Built(q, q)).gradient().toFloatArray();
+                float[] plain = model.seam().trace(scope, Objectives.request(TraceRequest.of(x).inputGradient(),
+                        channel, () -> null)).inputGradient().toFloatArray();
+                return new float[][] {redirected, plain};
+            });
+            double scale = 0;
+            double diff = 0;
+            for (int i = 0; i < g[1].length; i++) {
+                scale = Math.max(scale, Math.abs(g[1][i]));
+                diff = Math.max(diff, Math.abs(g[0][i] - g[1][i]));
+            }
+            int worst = 0;
+            for (int i = 0; i < g[1].length; i++) {
+                if (Math.abs(g[0][i] - g[1][i]) > Math.abs(g[0][worst] - g[1][worst])) {
+                    worst = i;
+                }
+            }
+            System.out.println(engine + " worst at " + worst + " (c " + worst / 9216 + " y " + worst % 9216 / 96
+                    + " x " + worst % 96 + "): " + g[0][worst] + " vs " + g[1][worst]);
+            int nz0 = 0, nz1 = 0;
+            for (int i = 0; i < g[1].length; i++) { nz0 += g[0][i] != 0 ? 1 : 0; nz1 += g[1][i] != 0 ? 1 : 0; }
+            System.out.println(engine + " nonzero " + nz0 + " vs " + nz1);
+            System.out.println(engine + " at 19430: " + g[0][19430] + " vs " + g[1][19430] + "; at 14869: " + g[0][14869] + " vs " + g[1][14869]);
+            assertTrue(scale > 0, engine + ": the channel is alive on the photo");
+            assertTrue(diff <= 1e-4 * scale, engine + ": redirected and plain gradients differ by " + diff
+                    + " of the largest " + scale);
         }
     }
 
