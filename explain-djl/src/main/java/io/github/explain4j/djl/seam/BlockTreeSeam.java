@@ -207,10 +207,13 @@ public final class BlockTreeSeam implements ModelSeam {
     }
 
     /**
-     * The block at {@code layer} (a path or a unique name, as {@link #resolveLayer}), to read its parameters; do not
-     * change or run it.
+     * The block at {@code layer} (a path or a unique name, as {@link #resolveLayer}; the empty path for the whole
+     * model), to read its parameters and settings; do not change or run it.
      */
     public Block block(String layer) {
+        if ("".equals(layer)) {
+            return root.block;
+        }
         return requireNode(resolveLayer(layer)).block;
     }
 
