@@ -447,6 +447,10 @@ public sealed interface Objective {
             layerName(layer);
             Objects.requireNonNull(features, "content features were null; compute them from a content image");
             Objects.requireNonNull(shape, "shape");
+            if (shape.length == 0) {
+                throw new IllegalArgumentException("content shape was empty; give the layer's shape without the"
+                        + " batch, e.g. C, H, W");
+            }
             long size = 1;
             for (int d : shape) {
                 if (d < 1) {
@@ -455,7 +459,7 @@ public sealed interface Objective {
                 }
                 size *= d;
             }
-            if (shape.length == 0 || size != features.length) {
+            if (size != features.length) {
                 throw new IllegalArgumentException("content shape " + Arrays.toString(shape) + " holds " + size
                         + " values but " + features.length + " features were given; give the layer's shape without"
                         + " the batch");
