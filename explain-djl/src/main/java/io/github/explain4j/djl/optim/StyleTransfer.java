@@ -218,6 +218,7 @@ public final class StyleTransfer {
             p.put("styleSize", styleSize[0] + "×" + styleSize[1]);
         }
         p.putAll(loop.parameters());
+        p.put("start", "content image");
         return p;
     }
 
