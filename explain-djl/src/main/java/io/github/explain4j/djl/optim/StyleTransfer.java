@@ -191,7 +191,8 @@ public final class StyleTransfer {
     /** Paints the content photo on {@code model}, starting from the photo. */
     public FeatureImage transfer(ExplainableModel model) {
         Objective objective = objective(model);
-        FeatureImage img = loop.objective(objective).start(contentPixels(model).chw()).optimize(model);
+        FeatureImage img = loop.objective(objective).start(contentPixels(model).chw())
+                .optimize(TextureSynthesis.reporting(model, name()));
         return TextureSynthesis.renamed(img, name(), parameters(), objective.description());
     }
 

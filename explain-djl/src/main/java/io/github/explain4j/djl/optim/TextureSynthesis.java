@@ -132,7 +132,7 @@ public final class TextureSynthesis {
     /** Synthesises the texture on {@code model}. */
     public FeatureImage synthesize(ExplainableModel model) {
         Objective objective = objective(model);
-        FeatureImage img = loop.objective(objective).optimize(model);
+        FeatureImage img = loop.objective(objective).optimize(reporting(model, name()));
         return renamed(img, name(), parameters(), objective.description());
     }
 
@@ -178,6 +178,11 @@ public final class TextureSynthesis {
             sum = sum == null ? term : sum.plus(term);
         }
         return sum;
+    }
+
+    /** The model with its progress listener told this method's name instead of the loop's. */
+    static ExplainableModel reporting(ExplainableModel model, String name) {
+        return model.withProgress((task, done, total) -> model.progress().progress(name, done, total));
     }
 
     /** The same result under another method name and parameters. */

@@ -97,8 +97,10 @@ class StyleRefusalTest {
     void anInterruptCancelsAtTheNextStepProgressIsReportedAndNothingLeaks(String engine) {
         try (Model m = ShapesNet.load(engine)) {
             AtomicInteger reported = new AtomicInteger();
+            java.util.Set<String> tasks = new java.util.HashSet<>();
             ExplainableModel model = ShapesNet.explainable(m).withProgress((task, done, total) -> {
                 reported.set((int) done);
+                tasks.add(task);
                 if (done == 3) {
                     Thread.currentThread().interrupt();
                 }
@@ -109,6 +111,7 @@ class StyleRefusalTest {
             assertTrue(Thread.interrupted(), "the interrupt stays set for the caller");
             assertTrue(e.getMessage().contains("was cancelled at step 4 of 50"), e.getMessage());
             assertEquals(3, reported.get());
+            assertEquals(java.util.Set.of("Style Transfer"), tasks);
             int before = m.getNDManager().getManagedArrays().size();
             ExplainableModel quiet = ShapesNet.explainable(m);
             TextureSynthesis.of(BRICK).layers("stage2", "stage3").steps(3).synthesize(quiet);
