@@ -118,11 +118,7 @@ final class StyleImages {
             try {
                 t = model.seam().trace(scope, TraceRequest.of(x).capture(layers.toArray(String[]::new))
                         .stopAfterCaptures());
-            } catch (RuntimeException e) {
-                if (e instanceof IllegalArgumentException && e.getMessage() != null
-                        && e.getMessage().contains("unknown layer")) {
-                    throw e;
-                }
+            } catch (ai.djl.engine.EngineException e) {
                 throw new IllegalArgumentException("the model did not take the " + image.height() + "×"
                         + image.width() + " image up to " + layers + " (" + e.getMessage() + "); take the image at"
                         + " the model's input size", e);

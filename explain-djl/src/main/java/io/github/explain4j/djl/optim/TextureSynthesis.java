@@ -29,8 +29,8 @@ import java.util.Objects;
  * texture's own size (the model's input size for a picture, or {@link #textureSize}); since the Gram matrix is over
  * positions, the synthesised image may have another size. The optimisation is {@link FeatureVisualization}'s loop:
  * Adam with a seed, progress to the model's listener, cancellation by interrupt. The paper optimises pixels from
- * white noise with L-BFGS; the default here is Adam on a Fourier parameterisation with decorrelated colours and no
- * random transforms. Layers are settings: any network whose layers the seam reaches can be used.
+ * white noise with L-BFGS; the default here is Adam (learning rate 0.1, 512 steps) on a Fourier parameterisation
+ * with decorrelated colours and no random transforms. Layers are settings: any network whose layers the seam reaches can be used.
  */
 public final class TextureSynthesis {
 
@@ -62,7 +62,7 @@ public final class TextureSynthesis {
     private static FeatureVisualization defaults() {
         // the objective is set when the targets are known (objective(model))
         return FeatureVisualization.of(Objective.l2()).parameterization(Parameterization.fft().decorrelated())
-                .transforms(Transforms.none()).steps(512).learningRate(0.05);
+                .transforms(Transforms.none()).steps(512).learningRate(0.1);
     }
 
     /** The layers whose Gram matrices are matched (required), as {@code model.layers()} names them. */
@@ -91,7 +91,7 @@ public final class TextureSynthesis {
         return with(loop.steps(n));
     }
 
-    /** The learning rate (default 0.05). */
+    /** The learning rate (default 0.1: the style loss falls faster than with Lucid's 0.05). */
     public TextureSynthesis learningRate(double lr) {
         return with(loop.learningRate(lr));
     }

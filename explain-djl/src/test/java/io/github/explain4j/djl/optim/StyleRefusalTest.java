@@ -83,6 +83,8 @@ class StyleRefusalTest {
                     .optimize(model), "the start image has 5 values; the optimised image is 3×64×64 = 12288");
             expect(() -> FeatureVisualization.of(Objective.channel("stage2", 1)).start(new float[] {2}),
                     "the start image has the value 2.0 at index 0; expected pixel values in [0, 1]");
+            expect(() -> TextureSynthesis.gram(model, new float[3 * 2 * 2], 3, 2, 2, "stage3"), "the model did not"
+                    + " take the 2×2 image up to [stage3]");
             // a target computed on another layer
             float[] gram = TextureSynthesis.gram(model, rgb, 3, 64, 64, "stage2");
             assertEquals(32 * 32, gram.length);
