@@ -30,8 +30,8 @@ import javax.imageio.ImageIO;
  * <p><b>The layers.</b> The only ImageNet-trained features available offline are MobileNetV2's up to
  * {@code block_10} (the later blocks were fine-tuned by nsfwjs). Gatys et al. match VGG's {@code conv1_1} …
  * {@code conv5_1}, the first layer of each resolution, and keep the content at {@code conv4_2}, the second layer of
- * the fourth stage. The same choice on MobileNetV2 takes the first ReLU at each of its resolutions that the ImageNet
- * part reaches — {@link #STYLE_LAYERS}: {@code Conv1_relu} (1/2 of the input's side, 32 channels),
+ * the fourth stage. The same choice on MobileNetV2 takes the stem's ReLU and the first expansion ReLU at each lower
+ * resolution that the ImageNet part reaches — {@link #STYLE_LAYERS}: {@code Conv1_relu} (1/2 of the input's side, 32 channels),
  * {@code block_2_expand_relu} (1/4, 144), {@code block_4_expand_relu} (1/8, 192), {@code block_7_expand_relu}
  * (1/16, 384) — and keeps the content at {@code block_5_expand_relu}, the second expansion at 1/8
  * ({@link #CONTENT_LAYER}). Shallow layers carry colour and fine strokes, deep ones larger motifs. The backbone is
@@ -47,7 +47,7 @@ import javax.imageio.ImageIO;
  */
 public final class StyleGallery {
 
-    /** The style layers: the first ReLU at each resolution of MobileNetV2's ImageNet part. */
+    /** The style layers: the stem's ReLU and the first expansion ReLU at each resolution of the ImageNet part. */
     static final String[] STYLE_LAYERS = {"Conv1_relu", "block_2_expand_relu", "block_4_expand_relu",
         "block_7_expand_relu"};
     /** The content layer: the second expansion ReLU at 1/8 of the side (as VGG's conv4_2). */

@@ -174,7 +174,7 @@ public final class Objectives {
         long[] vs = new long[s.length];
         Arrays.fill(vs, 1);
         vs[1] = v.length;
-        NDArray vec = a.getManager().create(v).toType(a.getDataType(), false).reshape(new Shape(vs));
+        NDArray vec = HeapArrays.create(a.getManager(), v, new Shape(vs)).toType(a.getDataType(), false);
         NDArray dot = a.mul(vec).sum(new int[] {1});
         if (!d.cosine()) {
             return dot.mean();

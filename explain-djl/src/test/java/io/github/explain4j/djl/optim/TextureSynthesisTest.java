@@ -23,7 +23,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 class TextureSynthesisTest {
 
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-    /** The first ReLU at each of the backbone's four resolutions (as VGG's conv1_1 … conv4_1 in the paper). */
+    /**
+     * The stem's ReLU and the first expansion ReLU at each lower resolution of the backbone's ImageNet part (as VGG's
+     * conv1_1 … conv4_1 in the paper; see the samples' StyleGallery).
+     */
     static final String[] STYLE_LAYERS = {"Conv1_relu", "block_2_expand_relu", "block_4_expand_relu",
         "block_7_expand_relu"};
     static final int SIDE = 64;
