@@ -80,9 +80,13 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
     /** The settings, checked once. */
     private record Settings(Objective objective, Parameterization parameterization, Transforms transforms, int steps,
             double learningRate, Optimizer optimizer, long seed, int[] thresholds, Schedule schedule,
-            int[] imageSize, float[] start)
+            int[] imageSize, int redirectedRelu, float[] start)
             implements MethodSettings {
         Settings {
+            if (redirectedRelu < 0) {
+                throw new IllegalArgumentException("redirected-ReLU steps was " + redirectedRelu + "; expected 0 (off)"
+                        + " or the number of first steps that use it (Lucid uses 16)");
+            }
             Objects.requireNonNull(objective, "objective");
             Objects.requireNonNull(parameterization, "parameterization");
             Objects.requireNonNull(transforms, "transforms");
@@ -139,11 +143,14 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
             if (value instanceof float[] f) {
                 return f.length == 0 ? null : "image";
             }
+            if ("redirectedRelu".equals(component)) {
+                return (Integer) value == 0 ? null : value + " steps";
+            }
             return MethodSettings.super.describe(component, value);
         }
 
         Settings with(Parameterization p, Transforms t, int n, double lr, Optimizer o, long s, int[] th) {
-            return new Settings(objective, p, t, n, lr, o, s, th, schedule, imageSize, start);
+            return new Settings(objective, p, t, n, lr, o, s, th, schedule, imageSize, redirectedRelu, start);
         }
     }
 
@@ -156,7 +163,7 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
     /** Visualises {@code objective} with Lucid's defaults. */
     public static FeatureVisualization of(Objective objective) {
         return new FeatureVisualization(new Settings(objective, Parameterization.fft().decorrelated(),
-                Transforms.standard(), 512, 0.05, Optimizer.ADAM, 0, new int[0], Schedule.CONSTANT, new int[0],
+                Transforms.standard(), 512, 0.05, Optimizer.ADAM, 0, new int[0], Schedule.CONSTANT, new int[0], 0,
                 new float[0]));
     }
 
@@ -167,7 +174,8 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
     public FeatureVisualization objective(Objective objective) {
         Settings s = settings;
         return new FeatureVisualization(new Settings(objective, s.parameterization(), s.transforms(), s.steps(),
-                s.learningRate(), s.optimizer(), s.seed(), s.thresholds(), s.schedule(), s.imageSize(), s.start()));
+                s.learningRate(), s.optimizer(), s.seed(), s.thresholds(), s.schedule(), s.imageSize(),
+                s.redirectedRelu(), s.start()));
     }
 
     /** How the image is represented. */
@@ -202,7 +210,8 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
     public FeatureVisualization schedule(Schedule schedule) {
         Settings s = settings;
         return new FeatureVisualization(new Settings(s.objective(), s.parameterization(), s.transforms(), s.steps(),
-                s.learningRate(), s.optimizer(), s.seed(), s.thresholds(), schedule, s.imageSize(), s.start()));
+                s.learningRate(), s.optimizer(), s.seed(), s.thresholds(), schedule, s.imageSize(),
+                s.redirectedRelu(), s.start()));
     }
 
     /**
@@ -214,6 +223,21 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
         Settings s = settings;
         return new FeatureVisualization(new Settings(s.objective(), s.parameterization(), s.transforms(), s.steps(),
                 s.learningRate(), s.optimizer(), s.seed(), s.thresholds(), s.schedule(), new int[] {height, width},
+                s.redirectedRelu(), s.start()));
+    }
+
+    /**
+     * Uses the redirected-ReLU gradient for the first {@code steps} steps (0, the default, for never): where a
+     * ReLU passes no gradient for an image, the gradient goes through its inactive units where it pushes them up
+     * (see {@link RedirectedRelu}; Lucid uses it for its first 16 steps). It lets an objective whose units are all
+     * off at the random start get going. It needs a model built from DJL blocks (not TorchScript) with ReLU/ReLU6
+     * activations and an objective whose model terms read one layer or the output; each such step costs two
+     * passes (the layer-by-layer backward and one through the parameterisation).
+     */
+    public FeatureVisualization redirectedRelu(int steps) {
+        Settings s = settings;
+        return new FeatureVisualization(new Settings(s.objective(), s.parameterization(), s.transforms(), s.steps(),
+                s.learningRate(), s.optimizer(), s.seed(), s.thresholds(), s.schedule(), s.imageSize(), steps,
                 s.start()));
     }
 
@@ -229,7 +253,8 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
                 + " random start");
         Settings s = settings;
         return new FeatureVisualization(new Settings(s.objective(), s.parameterization(), s.transforms(), s.steps(),
-                s.learningRate(), s.optimizer(), s.seed(), s.thresholds(), s.schedule(), s.imageSize(), chw));
+                s.learningRate(), s.optimizer(), s.seed(), s.thresholds(), s.schedule(), s.imageSize(),
+                s.redirectedRelu(), chw));
     }
 
     /** The update rule. */
@@ -295,6 +320,8 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
         for (String layer : settings.objective().layers()) {
             model.seam().resolveLayer(layer);
         }
+        RedirectedRelu redirect = settings.redirectedRelu() == 0 ? null
+                : RedirectedRelu.of(model.seam(), settings.objective());
         int steps = settings.steps();
         double[] history = new double[steps];
         SortedMap<Integer, List<float[]>> intermediates = new TreeMap<>();
@@ -303,6 +330,7 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
                     ? parameters.initial(scope, settings.seed()).toType(model.seam().dataType(), false)
                     : parameters.parametersOf(HeapArrays.create(scope, start, new Shape(1, c, ih, iw))
                             .repeat(0, settings.parameterization().batch())).toType(model.seam().dataType(), false);
+            ImageParameterization.Bound bound = parameters.bind(scope, theta.getDataType());
             NDArray first = theta.zerosLike();
             NDArray second = theta.zerosLike();
             NDArray mean = column(scope, spec.mean(), c, theta);
@@ -313,25 +341,30 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
                             + " was cancelled at step " + step + " of " + steps);
                 }
                 try (NDManager pass = scope.newSubManager()) {
-                    SplittableRandom draws = new SplittableRandom(settings.seed() * 1_000_003L + step);
+                    long drawSeed = settings.seed() * 1_000_003L + step;
+                    if (redirect != null && step <= settings.redirectedRelu()) {
+                        RedirectedRelu.Step r = redirect.step(pass, theta, q -> {
+                            NDArray pixels = bound.image(q);
+                            NDArray seen = transforms.apply(pixels, h, w, new SplittableRandom(drawSeed));
+                            return new RedirectedRelu.Built(pixels, seen.sub(mean).div(std));
+                        });
+                        history[step - 1] = finite(r.value(), step);
+                        update(theta, first, second, r.gradient(), step);
+                        keep(intermediates, parameters, theta, step);
+                        model.progress().progress(name(), step, steps);
+                        continue;
+                    }
+                    SplittableRandom draws = new SplittableRandom(drawSeed);
                     NDArray[] image = new NDArray[1];
                     TraceRequest request = Objectives.request(TraceRequest.fromParameters(List.of(theta), q -> {
-                        image[0] = parameters.image(q.head());
+                        image[0] = bound.image(q.head());
                         NDArray seen = transforms.apply(image[0], h, w, draws);
                         return seen.sub(mean).div(std);
                     }), settings.objective(), () -> image[0]);
                     Trace t = model.seam().trace(pass, request);
-                    history[step - 1] = t.objectiveValue();
-                    if (!Double.isFinite(history[step - 1])) {
-                        throw new IllegalStateException("the objective " + settings.objective().description()
-                                + " became " + history[step - 1] + " at step " + step + "; lower the learning"
-                                + " rate (" + settings.learningRate() + ") or bound the image (a sigmoid range)");
-                    }
+                    history[step - 1] = finite(t.objectiveValue(), step);
                     update(theta, first, second, t.parameterGradients().get(0), step);
-                    int current = step;
-                    if (Arrays.stream(settings.thresholds()).anyMatch(s -> s == current)) {
-                        intermediates.put(step, rows(parameters.image(theta)));
-                    }
+                    keep(intermediates, parameters, theta, step);
                 }
                 model.progress().progress(name(), step, steps);
             }
@@ -340,6 +373,22 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
         return new FeatureImage(images, c, ih, iw, history, intermediates, new Provenance(name(), parameters(),
                 OptionalLong.of(settings.seed()), model.engine(), model.name(), settings.objective().description(),
                 classOf(settings.objective())));
+    }
+
+    private double finite(double value, int step) {
+        if (!Double.isFinite(value)) {
+            throw new IllegalStateException("the objective " + settings.objective().description() + " became "
+                    + value + " at step " + step + "; lower the learning rate (" + settings.learningRate()
+                    + ") or bound the image (a sigmoid range)");
+        }
+        return value;
+    }
+
+    private void keep(SortedMap<Integer, List<float[]>> intermediates, ImageParameterization parameters,
+            NDArray theta, int step) {
+        if (Arrays.stream(settings.thresholds()).anyMatch(s -> s == step)) {
+            intermediates.put(step, rows(parameters.image(theta)));
+        }
     }
 
     /** One ascent step on {@code theta} in place. */
