@@ -24,7 +24,8 @@ import javax.imageio.ImageIO;
  *
  * <pre>
  * mvn -pl samples -am compile exec:java -Dexec.mainClass=io.github.explain4j.samples.StyleGallery \
- *     -Dexec.args="[--out DIR] [--engine PyTorch|MXNet] [--steps N] [--style-weight W] [--photo FILE ...]"
+ *     -Dexec.args="[--out DIR] [--engine PyTorch|MXNet] [--steps N] [--style-weight W] [--learning-rate LR] [--tv W]
+ *     [--photo FILE ...] [--texture-only | --no-texture]"
  * </pre>
  *
  * <p><b>The layers.</b> The only ImageNet-trained features available offline are MobileNetV2's up to
@@ -65,6 +66,9 @@ public final class StyleGallery {
         String engine = "PyTorch";
         int steps = 300;
         double styleWeight = 1e3;
+        double learningRate = 0.05;
+        double totalVariation = 0;
+        boolean texture = true;
         List<String> photos = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -72,10 +76,14 @@ public final class StyleGallery {
                 case "--engine" -> engine = args[++i];
                 case "--steps" -> steps = Integer.parseInt(args[++i]);
                 case "--style-weight" -> styleWeight = Double.parseDouble(args[++i]);
+                case "--learning-rate" -> learningRate = Double.parseDouble(args[++i]);
+                case "--tv" -> totalVariation = Double.parseDouble(args[++i]);
                 case "--photo" -> photos.add(args[++i]);
                 case "--texture-only" -> photos.add("-");
+                case "--no-texture" -> texture = false;
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'; expected --out"
-                        + " DIR, --engine PyTorch|MXNet, --steps N, --style-weight W or --photo FILE");
+                        + " DIR, --engine PyTorch|MXNet, --steps N, --style-weight W, --learning-rate LR, --tv W,"
+                        + " --photo FILE, --texture-only or --no-texture");
             }
         }
         if (photos.isEmpty()) {
@@ -89,7 +97,9 @@ public final class StyleGallery {
             ExplainableModel backbone = ExplainableModel.of(mobilenet, InputSpec.rgb(224, 224))
                     .withOutputLayer("out_relu").withName("MobileNetV2 backbone");
             long start = System.nanoTime();
-            write(texture(backbone, style, steps), out.resolve("texture-starry_night" + suffix), start);
+            if (texture) {
+                write(texture(backbone, style, steps), out.resolve("texture-starry_night" + suffix), start);
+            }
             for (String name : photos) {
                 if (name.equals("-")) {
                     continue;
@@ -97,7 +107,8 @@ public final class StyleGallery {
                 BufferedImage photo = Images.read(root.resolve("assets/images").resolve(name));
                 start = System.nanoTime();
                 String stem = name.substring(0, name.lastIndexOf('.'));
-                write(painted(backbone, style, photo, name, steps, styleWeight),
+                write(painted(backbone, style, photo, name, steps, styleWeight, learningRate,
+                        totalVariation),
                         out.resolve("style-" + stem + "-starry_night" + suffix), start);
             }
         }
@@ -110,21 +121,22 @@ public final class StyleGallery {
                 .seed(1).synthesize(withProgress(model));
         double[] h = texture.objectiveHistory();
         return Heatmaps.grid(List.of(Images.resize(style, SIDE, SIDE), picture(texture)), List.of(STYLE,
-                String.format(Locale.ROOT, "texture, style loss %.3g → %.3g", -h[0], -h[h.length - 1])), 2);
+                String.format(Locale.ROOT, "texture, loss ÷%.0f", h[0] / h[h.length - 1])), 2);
     }
 
     /** The photo, the painting and the photo in its style; the photo keeps its aspect, SIDE on its short side. */
     static BufferedImage painted(ExplainableModel backbone, BufferedImage style, BufferedImage photo, String name,
-            int steps, double styleWeight) {
+            int steps, double styleWeight, double learningRate, double totalVariation) {
         int h = photo.getHeight() <= photo.getWidth() ? SIDE
                 : (int) Math.round(SIDE * (double) photo.getHeight() / photo.getWidth());
         int w = photo.getHeight() <= photo.getWidth()
                 ? (int) Math.round(SIDE * (double) photo.getWidth() / photo.getHeight()) : SIDE;
         ExplainableModel model = backbone.withSpec(InputSpec.rgb(h, w));
         FeatureImage img = StyleTransfer.of(style, photo).styleLayers(STYLE_LAYERS).contentLayer(CONTENT_LAYER)
-                .styleWeight(styleWeight).steps(steps).transfer(withProgress(model));
+                .styleWeight(styleWeight).totalVariationWeight(totalVariation).learningRate(learningRate).steps(steps)
+                .transfer(withProgress(model));
         return Heatmaps.grid(List.of(Images.resize(photo, w, h), Images.resize(style, w, h), picture(img)),
-                List.of(name, STYLE, String.format(Locale.ROOT, "style transfer, style weight %.3g", styleWeight)),
+                List.of(name, STYLE, String.format(Locale.ROOT, "style weight %.3g, %d steps", styleWeight, steps)),
                 3);
     }
 
