@@ -59,7 +59,8 @@ class StyleObjectiveValuesTest {
         expect(() -> Objective.style(" ", new float[1]), "layer was blank; name a layer as model.layers() lists it");
         expect(() -> Objective.content("l", new float[6], 2, 2), "content shape [2, 2] holds 4 values but 6 features"
                 + " were given; give the layer's shape without the batch");
-        expect(() -> Objective.content("l", new float[6]), "content shape was empty; give the layer's shape without the batch");
+        expect(() -> Objective.content("l", new float[6]), "content shape was empty; give the layer's shape without"
+                + " the batch");
         expect(() -> Objective.content("l", new float[0], 0, 3), "content shape was [0, 3]; expected positive sizes");
         expect(() -> Objective.content("l", new float[] {Float.POSITIVE_INFINITY}, 1),
                 "content features has the non-finite value Infinity at index 0");

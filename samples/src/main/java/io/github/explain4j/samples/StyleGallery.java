@@ -32,12 +32,12 @@ import javax.imageio.ImageIO;
  * {@code block_10} (the later blocks were fine-tuned by nsfwjs). Gatys et al. match VGG's {@code conv1_1} …
  * {@code conv5_1}, the first layer of each resolution, and keep the content at {@code conv4_2}, the second layer of
  * the fourth stage. The same choice on MobileNetV2 takes the stem's ReLU and the first expansion ReLU at each lower
- * resolution that the ImageNet part reaches — {@link #STYLE_LAYERS}: {@code Conv1_relu} (1/2 of the input's side, 32 channels),
- * {@code block_2_expand_relu} (1/4, 144), {@code block_4_expand_relu} (1/8, 192), {@code block_7_expand_relu}
- * (1/16, 384) — and keeps the content at {@code block_5_expand_relu}, the second expansion at 1/8
- * ({@link #CONTENT_LAYER}). Shallow layers carry colour and fine strokes, deep ones larger motifs. The backbone is
- * convolutional up to these layers, so any image size works; the pictures are made at
- * {@link #SIDE} pixels on their short side.
+ * resolution that the ImageNet part reaches — {@link #STYLE_LAYERS}: {@code Conv1_relu} (1/2 of the input's side,
+ * 32 channels), {@code block_2_expand_relu} (1/4, 144), {@code block_4_expand_relu} (1/8, 192) and
+ * {@code block_7_expand_relu} (1/16, 384); there is no fifth, since the 1/32 stage is nsfwjs' — and keeps the
+ * content at {@code block_5_expand_relu}, the second expansion at 1/8 ({@link #CONTENT_LAYER}). Shallow layers
+ * carry colour and fine strokes, deep ones larger motifs. The backbone is convolutional up to these layers, so any
+ * image size works; the pictures are made at {@link #SIDE} pixels on their short side.
  *
  * <ul>
  *   <li>{@code texture-starry_night-ENGINE.jpg}: the painting and its texture, synthesised from noise (Fourier

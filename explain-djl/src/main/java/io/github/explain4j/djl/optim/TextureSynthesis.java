@@ -30,7 +30,8 @@ import java.util.Objects;
  * positions, the synthesised image may have another size. The optimisation is {@link FeatureVisualization}'s loop:
  * Adam with a seed, progress to the model's listener, cancellation by interrupt. The paper optimises pixels from
  * white noise with L-BFGS; the default here is Adam (learning rate 0.1, 512 steps) on a Fourier parameterisation
- * with decorrelated colours and no random transforms. Layers are settings: any network whose layers the seam reaches can be used.
+ * with decorrelated colours and no random transforms. Layers are settings: any network whose layers the seam
+ * reaches can be used.
  */
 public final class TextureSynthesis {
 
