@@ -53,8 +53,8 @@ class TextureSynthesisTest {
     void theStyleLossFallsAHundredfoldFromItsStart(String engine) throws Exception {
         try (Model m = TfjsModels.mobileNetV2(ROOT.resolve("models"), engine)) {
             ExplainableModel model = backbone(m);
-            TextureSynthesis synthesis = TextureSynthesis.of(Images.read(ROOT.resolve("assets/images/starry_night.jpg")))
-                    .layers(STYLE_LAYERS).learningRate(0.2).steps(60).seed(1);
+            TextureSynthesis synthesis = TextureSynthesis.of(Images.read(ROOT.resolve(
+                    "assets/images/starry_night.jpg"))).layers(STYLE_LAYERS).learningRate(0.2).steps(60).seed(1);
             Objective style = synthesis.objective(model);
             long start = System.nanoTime();
             FeatureImage texture = synthesis.synthesize(model);
