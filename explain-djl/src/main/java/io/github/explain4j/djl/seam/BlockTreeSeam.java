@@ -206,6 +206,14 @@ public final class BlockTreeSeam implements ModelSeam {
         return layerCache.get(inputShape);
     }
 
+    /**
+     * The block at {@code layer} (a path or a unique name, as {@link #resolveLayer}), to read its parameters; do not
+     * change or run it.
+     */
+    public Block block(String layer) {
+        return requireNode(resolveLayer(layer)).block;
+    }
+
     @Override
     public String resolveLayer(String path) {
         if (path == null || path.isBlank()) {
