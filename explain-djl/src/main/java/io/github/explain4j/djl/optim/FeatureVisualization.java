@@ -80,7 +80,7 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
     /** The settings, checked once. */
     private record Settings(Objective objective, Parameterization parameterization, Transforms transforms, int steps,
             double learningRate, Optimizer optimizer, long seed, int[] thresholds, Schedule schedule,
-            int[] imageSize, int redirectedRelu)
+            int[] imageSize, int redirectedRelu, float[] start)
             implements MethodSettings {
         Settings {
             if (redirectedRelu < 0) {
@@ -97,6 +97,13 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
                         + " height and a width of at least 2 pixels each");
             }
             imageSize = imageSize.clone();
+            start = start.clone();
+            for (int i = 0; i < start.length; i++) {
+                if (!(start[i] >= 0 && start[i] <= 1)) {
+                    throw new IllegalArgumentException("the start image has the value " + start[i] + " at index " + i
+                            + "; expected pixel values in [0, 1] (divide 0–255 values by 255)");
+                }
+            }
             if (steps < 1) {
                 throw new IllegalArgumentException("steps was " + steps + "; expected 1 or more (Lucid uses 512)");
             }
@@ -133,6 +140,9 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
             if (value instanceof int[] t) {
                 return t.length == 0 ? null : Arrays.toString(t);
             }
+            if (value instanceof float[] f) {
+                return f.length == 0 ? null : "image";
+            }
             if ("redirectedRelu".equals(component)) {
                 return (Integer) value == 0 ? null : value + " steps";
             }
@@ -140,7 +150,7 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
         }
 
         Settings with(Parameterization p, Transforms t, int n, double lr, Optimizer o, long s, int[] th) {
-            return new Settings(objective, p, t, n, lr, o, s, th, schedule, imageSize, redirectedRelu);
+            return new Settings(objective, p, t, n, lr, o, s, th, schedule, imageSize, redirectedRelu, start);
         }
     }
 
@@ -153,7 +163,19 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
     /** Visualises {@code objective} with Lucid's defaults. */
     public static FeatureVisualization of(Objective objective) {
         return new FeatureVisualization(new Settings(objective, Parameterization.fft().decorrelated(),
-                Transforms.standard(), 512, 0.05, Optimizer.ADAM, 0, new int[0], Schedule.CONSTANT, new int[0], 0));
+                Transforms.standard(), 512, 0.05, Optimizer.ADAM, 0, new int[0], Schedule.CONSTANT, new int[0], 0,
+                new float[0]));
+    }
+
+    /**
+     * The same settings for another objective (e.g. one whose targets are computed from images on the model, as
+     * {@link TextureSynthesis} and {@link StyleTransfer} do).
+     */
+    public FeatureVisualization objective(Objective objective) {
+        Settings s = settings;
+        return new FeatureVisualization(new Settings(objective, s.parameterization(), s.transforms(), s.steps(),
+                s.learningRate(), s.optimizer(), s.seed(), s.thresholds(), s.schedule(), s.imageSize(),
+                s.redirectedRelu(), s.start()));
     }
 
     /** How the image is represented. */
@@ -189,7 +211,7 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
         Settings s = settings;
         return new FeatureVisualization(new Settings(s.objective(), s.parameterization(), s.transforms(), s.steps(),
                 s.learningRate(), s.optimizer(), s.seed(), s.thresholds(), schedule, s.imageSize(),
-                s.redirectedRelu()));
+                s.redirectedRelu(), s.start()));
     }
 
     /**
@@ -201,7 +223,7 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
         Settings s = settings;
         return new FeatureVisualization(new Settings(s.objective(), s.parameterization(), s.transforms(), s.steps(),
                 s.learningRate(), s.optimizer(), s.seed(), s.thresholds(), s.schedule(), new int[] {height, width},
-                s.redirectedRelu()));
+                s.redirectedRelu(), s.start()));
     }
 
     /**
@@ -215,7 +237,24 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
     public FeatureVisualization redirectedRelu(int steps) {
         Settings s = settings;
         return new FeatureVisualization(new Settings(s.objective(), s.parameterization(), s.transforms(), s.steps(),
-                s.learningRate(), s.optimizer(), s.seed(), s.thresholds(), s.schedule(), s.imageSize(), steps));
+                s.learningRate(), s.optimizer(), s.seed(), s.thresholds(), s.schedule(), s.imageSize(), steps,
+                s.start()));
+    }
+
+    /**
+     * Starts from this image instead of random parameters (style transfer starts from its content photo, DeepDream
+     * and inversion may start from a photo): {@code C×H×W} pixel values in [0, 1], channel-first, at the optimised
+     * image's size (the model's input size, or {@link #imageSize}); every image of the batch starts from it. Needs
+     * a parameterisation that can be inverted, {@link Parameterization#pixels()}; the seed still draws the
+     * transforms. An empty array starts from random parameters again.
+     */
+    public FeatureVisualization start(float[] chw) {
+        Objects.requireNonNull(chw, "start image was null; pass C×H×W pixels in [0, 1], or an empty array for a"
+                + " random start");
+        Settings s = settings;
+        return new FeatureVisualization(new Settings(s.objective(), s.parameterization(), s.transforms(), s.steps(),
+                s.learningRate(), s.optimizer(), s.seed(), s.thresholds(), s.schedule(), s.imageSize(),
+                s.redirectedRelu(), chw));
     }
 
     /** The update rule. */
@@ -265,6 +304,18 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
         int iw = settings.imageSize().length == 0 ? w : settings.imageSize()[1];
         ImageParameterization parameters = new ImageParameterization(settings.parameterization(), c, ih, iw);
         ImageTransforms transforms = new ImageTransforms(settings.transforms());
+        float[] start = settings.start();
+        if (start.length != 0) {
+            if (start.length != c * ih * iw) {
+                throw new IllegalArgumentException("the start image has " + start.length + " values; the optimised"
+                        + " image is " + c + "×" + ih + "×" + iw + " = " + c * ih * iw + " (channels × height × width"
+                        + " of the model's input, or of imageSize)");
+            }
+            if (settings.parameterization().space() != Parameterization.Space.PIXELS) {
+                throw new IllegalArgumentException("starting from an image needs the pixel parameterisation, not "
+                        + settings.parameterization().description() + "; use Parameterization.pixels()");
+            }
+        }
         // the objective's layers, resolved before any work so a wrong name fails at once
         for (String layer : settings.objective().layers()) {
             model.seam().resolveLayer(layer);
@@ -275,7 +326,10 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
         double[] history = new double[steps];
         SortedMap<Integer, List<float[]>> intermediates = new TreeMap<>();
         List<float[]> images = model.call(scope -> {
-            NDArray theta = parameters.initial(scope, settings.seed()).toType(model.seam().dataType(), false);
+            NDArray theta = start.length == 0
+                    ? parameters.initial(scope, settings.seed()).toType(model.seam().dataType(), false)
+                    : parameters.parametersOf(HeapArrays.create(scope, start, new Shape(1, c, ih, iw))
+                            .repeat(0, settings.parameterization().batch())).toType(model.seam().dataType(), false);
             ImageParameterization.Bound bound = parameters.bind(scope, theta.getDataType());
             NDArray first = theta.zerosLike();
             NDArray second = theta.zerosLike();
