@@ -1,7 +1,9 @@
 /**
  * The optimisation family on DJL: image parameterisations realised on an engine
  * ({@link io.github.explain4j.djl.optim.ImageParameterization}) and the methods that optimise images through the
- * seam's trace; the inversions of a representation, by optimisation
+ * seam's trace — feature visualisation, DeepDream, and texture synthesis and style transfer
+ * ({@link io.github.explain4j.djl.optim.TextureSynthesis}, {@link io.github.explain4j.djl.optim.StyleTransfer}), whose
+ * objectives are values too; the inversions of a representation, by optimisation
  * ({@link io.github.explain4j.djl.optim.FeatureInversion}) and by a trained up-convolutional decoder
  * ({@link io.github.explain4j.djl.optim.LearnedInversion}, {@link io.github.explain4j.djl.optim.InversionDecoder}).
  */
