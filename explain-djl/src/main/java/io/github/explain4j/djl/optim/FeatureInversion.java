@@ -45,7 +45,10 @@ import java.util.concurrent.CancellationException;
  * {@code V}); the paper's defaults {@code α = 6}, {@code β = 2}. Each step sees the image through a random jitter
  * (a shift of up to {@code jitter} of the side, the paper's jitter), is one {@link
  * io.github.explain4j.djl.seam.ModelSeam#trace trace} that stops after the deepest layer inverted, and updates the
- * {@link Parameterization} with Adam, as {@link FeatureVisualization} does.
+ * {@link Parameterization} with Adam, as {@link FeatureVisualization} does. The parameters and Adam's moments are
+ * kept on the heap; with pixel parameters (the default) the two penalties and their gradient are computed there
+ * too, in closed form, so that a step costs little more than the model's own forward and backward pass; other
+ * parameterisations (Fourier, decorrelated colours) keep the penalties in the traced loss.
  *
  * <pre>{@code
  * Inversion inv = FeatureInversion.of("stage2").steps(200).seed(1).invert(model, pixels);
@@ -313,12 +316,9 @@ public final class FeatureInversion implements Inverter<ExplainableModel, float[
                             }).capture(layers.toArray(String[]::new)).stopAfterCaptures()
                             .objective(t -> loss(t, onHeap ? null : pixels[0], layers, targets, norms, kernel));
                     Trace t = model.seam().trace(pass, request);
-                    double value = t.objectiveValue() + penalty;
-                    if (!Double.isFinite(value)) {
-                        throw new IllegalStateException("the inversion loss became " + value + " at step " + step
-                                + "; lower the learning rate (" + settings.learningRate() + ")");
-                    }
                     float[] gradient = t.parameterGradients().get(0).toType(DataType.FLOAT32, false).toFloatArray();
+                    // the loss's value is not kept; a loss that is not finite shows in its gradient (read anyway)
+                    checkFinite(gradient, penalty, step);
                     adam(theta, first, second, gradient, penaltyGradient, step);
                 }
                 model.progress().progress(name(), step, steps);
@@ -517,6 +517,17 @@ public final class FeatureInversion implements Inverter<ExplainableModel, float[
             first[i] = b1 * first[i] + (1 - b1) * g;
             second[i] = b2 * second[i] + (1 - b2) * g * g;
             theta[i] = (float) (theta[i] - size * first[i] / (Math.sqrt(second[i]) + epsilon));
+        }
+    }
+
+    private void checkFinite(float[] gradient, double penalty, int step) {
+        boolean finite = Double.isFinite(penalty);
+        for (int i = 0; finite && i < gradient.length; i++) {
+            finite = Float.isFinite(gradient[i]);
+        }
+        if (!finite) {
+            throw new IllegalStateException("the inversion loss or its gradient stopped being finite at step " + step
+                    + "; lower the learning rate (" + settings.learningRate() + ")");
         }
     }
 
