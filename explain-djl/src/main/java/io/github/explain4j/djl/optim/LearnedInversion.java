@@ -24,7 +24,8 @@ import java.util.OptionalLong;
  * layer's features back to the images, reconstructs a new image from its features in one forward pass.
  *
  * <pre>{@code
- * try (InversionDecoder decoder = InversionDecoder.load(Path.of("models/inversion/shapes-stage2-0000.params"), "PyTorch")) {
+ * Path file = Path.of("models/inversion/shapes-stage2-0000.params");
+ * try (InversionDecoder decoder = InversionDecoder.load(file, "PyTorch")) {
  *     Inversion inv = LearnedInversion.at("stage2", decoder).invert(model, pixels);
  * }
  * }</pre>

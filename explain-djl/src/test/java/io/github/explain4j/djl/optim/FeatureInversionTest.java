@@ -238,7 +238,8 @@ class FeatureInversionTest {
                     minus[i] -= (float) step;
                     double numeric = (f.penalties(plus, range, c, h, w, new double[n])
                             - f.penalties(minus, range, c, h, w, new double[n])) / ((plus[i] - minus[i]));
-                    assertEquals(numeric, g[i], 1e-3 * Math.max(1, Math.abs(numeric)), range + " " + ab[0] + " at " + i);
+                    assertEquals(numeric, g[i], 1e-3 * Math.max(1, Math.abs(numeric)),
+                            range + " " + ab[0] + " at " + i);
                 }
                 for (String engine : TestNets.ENGINES) {
                     try (NDManager m = NDManager.newBaseManager(engine);

@@ -85,7 +85,10 @@ public enum InversionFixtures {
         return key + "-" + layer;
     }
 
-    /** Held-out images (never seen in training), {@code C×H×W} in [0, 1]: Fashion-MNIST's test split, or the shapes' test seed. */
+    /**
+     * Held-out images (never seen in training), {@code C×H×W} in [0, 1]: Fashion-MNIST's test split, or the
+     * shapes' test seed.
+     */
     public List<float[]> heldOut(int from, int count) throws IOException {
         return this == FASHION ? fashion(FashionMnist.load(root().resolve(FashionMnist.COMMITTED_DIR),
                 FashionMnist.Split.TEST), from, count) : shapes(SyntheticShapes.TEST_SEED, from, count);

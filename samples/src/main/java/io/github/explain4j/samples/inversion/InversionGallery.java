@@ -36,11 +36,13 @@ import javax.imageio.ImageIO;
  *
  * <pre>
  * mvn -o -q -pl samples -am install -DskipTests
- * OMP_NUM_THREADS=1 mvn -o -q -pl samples exec:java -Dexec.mainClass=io.github.explain4j.samples.inversion.InversionGallery
+ * OMP_NUM_THREADS=1 mvn -o -q -pl samples exec:java \
+ *     -Dexec.mainClass=io.github.explain4j.samples.inversion.InversionGallery
  * </pre>
  * Options ({@code -Dexec.args="..."}): {@code --engine PyTorch|MXNet} (default PyTorch), {@code --rows N} images
  * shown (default 4), {@code --optimised N} held-out images in the optimised rows of the table (default 8),
- * {@code --learned N} in the learned rows (default 500), {@code --steps N} of the optimisation (default 200), {@code --tv λ} its total-variation weight (default
+ * {@code --learned N} in the learned rows (default 500), {@code --steps N} of the optimisation (default 200),
+ * {@code --tv λ} its total-variation weight (default
  * 0.01, a hundred times FeatureInversion's default: deep layers leave the image under-determined, and a stronger
  * prior keeps their reconstructions from high-frequency noise, as the paper weights its regulariser more there),
  * {@code --out DIR} (default {@code docs/gallery}).
@@ -88,7 +90,8 @@ public final class InversionGallery {
         List<BufferedImage> cells = new ArrayList<>();
         List<String> captions = new ArrayList<>();
         StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%s on %s (held-out images; optimised:"
-                + " %d images, %d steps, λ_TV %s; learned: %d images; mean training image: pixel MSE %.5f)%n%n| layer | optimised: relative feature error | optimised:"
+                + " %d images, %d steps, λ_TV %s; learned: %d images; mean training image: pixel MSE %.5f)%n%n"
+                + "| layer | optimised: relative feature error | optimised:"
                 + " pixel MSE | learned: pixel MSE | learned / mean image | learned: relative feature error |%n"
                 + "|---|---:|---:|---:|---:|---:|%n", f == InversionFixtures.FASHION ? "FashionNet" : "ShapesNet",
                 engine, optimised, steps, tv, learned, baseline));
@@ -100,7 +103,8 @@ public final class InversionGallery {
                 double featureOpt = 0;
                 double pixelOpt = 0;
                 for (int i = 0; i < optimised; i++) {
-                    Inversion inv = FeatureInversion.of(layer).steps(steps).tvWeight(tv).seed(i).invert(model, heldOut.get(i));
+                    Inversion inv = FeatureInversion.of(layer).steps(steps).tvWeight(tv).seed(i)
+                            .invert(model, heldOut.get(i));
                     featureOpt += inv.relativeFeatureError().get(layer) / optimised;
                     pixelOpt += mse(inv.image(), heldOut.get(i)) / optimised;
                     if (i < rows) {
@@ -155,7 +159,8 @@ public final class InversionGallery {
         List<float[]> images;
         if (f == InversionFixtures.FASHION) {
             Path dir = Files.isRegularFile(Paths.get(FashionMnist.DEFAULT_DIR, "train-images-idx3-ubyte.gz"))
-                    ? Paths.get(FashionMnist.DEFAULT_DIR) : InversionFixtures.root().resolve(FashionMnist.COMMITTED_DIR);
+                    ? Paths.get(FashionMnist.DEFAULT_DIR)
+                    : InversionFixtures.root().resolve(FashionMnist.COMMITTED_DIR);
             FashionMnist.Split split = dir.startsWith(FashionMnist.DEFAULT_DIR) ? FashionMnist.Split.TRAIN
                     : FashionMnist.Split.TEST;
             FashionMnist data = FashionMnist.load(dir, split);

@@ -38,11 +38,13 @@ import java.util.Random;
  * dataset-fashion-mnist}):
  * <pre>
  * mvn -o -q -pl samples -am install -DskipTests
- * OMP_NUM_THREADS=1 mvn -o -q -pl samples exec:java -Dexec.mainClass=io.github.explain4j.samples.inversion.InversionTrainer
+ * OMP_NUM_THREADS=1 mvn -o -q -pl samples exec:java \
+ *     -Dexec.mainClass=io.github.explain4j.samples.inversion.InversionTrainer
  * </pre>
  * Options, passed with {@code -Dexec.args="..."}: {@code --model fashion|shapes|all} (default all),
  * {@code --layers a,b} (default the fixture's three), {@code --train N} training images (default 20000 Fashion-MNIST
- * images, 4000 shapes), {@code --epochs N} (default 3 for FashionNet, 5 for ShapesNet), {@code --width K} (default 24 for FashionNet, 16 for
+ * images, 4000 shapes), {@code --epochs N} (default 3 for FashionNet, 5 for ShapesNet), {@code --width K}
+ * (default 24 for FashionNet, 16 for
  * ShapesNet, whose decoders work at 64×64), {@code --batch N} (default 64 for FashionNet, 32 for ShapesNet),
  * {@code --seed S} (default 11), {@code --out DIR}, {@code --data DIR} (Fashion-MNIST; default
  * {@value FashionMnist#DEFAULT_DIR}).
