@@ -16,6 +16,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import io.github.explain4j.api.LayerInfo;
 import io.github.explain4j.djl.ExplainableModel;
+import io.github.explain4j.djl.internal.HeapArrays;
 import io.github.explain4j.djl.seam.BlockTreeSeam;
 import io.github.explain4j.inside.ReceptiveField;
 import java.util.ArrayList;
@@ -265,7 +266,7 @@ public final class ReceptiveFields {
     private static float[] run(LambdaBlock lambda, ParameterStore store, NDManager scope, float[] values,
             String path) {
         try (NDManager m = scope.newSubManager()) {
-            NDArray x = m.create(values, new Shape(1, 1, PROBE, PROBE));
+            NDArray x = HeapArrays.create(m, values, new Shape(1, 1, PROBE, PROBE));
             NDList out = lambda.forward(store, new NDList(x), false);
             return out.singletonOrThrow().toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
         } catch (RuntimeException e) {
