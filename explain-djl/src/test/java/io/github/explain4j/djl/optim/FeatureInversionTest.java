@@ -14,6 +14,7 @@ import io.github.explain4j.api.Images;
 import io.github.explain4j.data.SyntheticShapes;
 import io.github.explain4j.djl.ExplainableModel;
 import io.github.explain4j.djl.fixtures.TestNets;
+import io.github.explain4j.djl.internal.HeapArrays;
 import io.github.explain4j.djl.zoo.ShapesNet;
 import io.github.explain4j.optim.Inversion;
 import java.util.Locale;
@@ -200,7 +201,7 @@ class FeatureInversionTest {
         double expected1 = (Math.sqrt(5) + Math.sqrt(5) + 3 + Math.sqrt(5)) / 4 / (0.5 / 6.5);
         for (String engine : TestNets.ENGINES) {
             try (NDManager m = NDManager.newBaseManager(engine)) {
-                NDArray x = m.create(v, new Shape(1, 1, 3, 3));
+                NDArray x = HeapArrays.create(m, v, new Shape(1, 1, 3, 3));
                 assertEquals(expected2, FeatureInversion.totalVariation(x, 2).getFloat(), expected2 * 1e-5, engine);
                 assertEquals(expected1, FeatureInversion.totalVariation(x, 1).getFloat(), expected1 * 1e-4, engine);
             }
@@ -244,7 +245,7 @@ class FeatureInversionTest {
                 for (String engine : TestNets.ENGINES) {
                     try (NDManager m = NDManager.newBaseManager(engine);
                             ai.djl.training.GradientCollector gc = m.getEngine().newGradientCollector()) {
-                        NDArray x = m.create(theta, new Shape(1, c, h, w));
+                        NDArray x = HeapArrays.create(m, theta, new Shape(1, c, h, w));
                         x.setRequiresGradient(true);
                         NDArray p = range == io.github.explain4j.optim.Parameterization.Range.SIGMOID
                                 ? ai.djl.nn.Activation.sigmoid(x) : x.add(0.5f).clip(0, 1);
@@ -271,7 +272,7 @@ class FeatureInversionTest {
         for (String engine : TestNets.ENGINES) {
             try (NDManager m = NDManager.newBaseManager(engine)) {
                 for (double alpha : new double[] {2, 3, 6, 8, 1.5}) {
-                    float[] got = FeatureInversion.powerOfDistance(m.create(d), alpha).toFloatArray();
+                    float[] got = FeatureInversion.powerOfDistance(HeapArrays.create(m, d, new Shape(d.length)), alpha).toFloatArray();
                     for (int i = 0; i < d.length; i++) {
                         assertEquals(Math.pow(Math.abs(d[i]), alpha), got[i], 1e-6, engine + " α " + alpha);
                     }
