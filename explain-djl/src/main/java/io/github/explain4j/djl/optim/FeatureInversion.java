@@ -41,8 +41,8 @@ import java.util.concurrent.CancellationException;
  * </pre>
  *
  * with pixel values {@code x} in [0, 1] before the model's normalisation, {@code B} the largest deviation of a valid
- * pixel from mid-grey and {@code V} a typical step between neighbours ({@code V = B / 6.5}, as the paper's
- * {@code V}); the paper's defaults {@code α = 6}, {@code β = 2}. Each step sees the image through a random jitter
+ * pixel from mid-grey and {@code V = B / 6.5} a typical step between neighbours (normalisations in the spirit of
+ * the paper's, which divides each term by such typical sizes); the paper's exponents {@code α = 6}, {@code β = 2}. Each step sees the image through a random jitter
  * (a shift of up to {@code jitter} of the side, the paper's jitter), is one {@link
  * io.github.explain4j.djl.seam.ModelSeam#trace trace} that stops after the deepest layer inverted, and updates the
  * {@link Parameterization} with Adam, as {@link FeatureVisualization} does. The parameters and Adam's moments are
@@ -132,7 +132,7 @@ public final class FeatureInversion implements Inverter<ExplainableModel, float[
 
     /** {@code B}: the largest deviation of a valid pixel (in [0, 1]) from mid-grey. */
     static final double RANGE = 0.5;
-    /** {@code V}: a typical step between neighbouring pixels, the paper's {@code B / 6.5}. */
+    /** {@code V}: a typical step between neighbouring pixels, {@code B / 6.5}. */
     static final double VARIATION = RANGE / 6.5;
 
     private final Settings settings;
