@@ -54,7 +54,8 @@ public final class Objectives {
      */
     public static NDArray evaluate(Objective objective, TraceRequest.Traced traced, NDArray image) {
         if (objective instanceof Objective.Weighted w) {
-            return evaluate(w.objective(), traced, image).mul(w.weight());
+            // a float: on PyTorch a 0-dim float32 array times a Java double comes out float64
+            return evaluate(w.objective(), traced, image).mul((float) w.weight());
         }
         if (objective instanceof Objective.Sum s) {
             NDArray total = null;
