@@ -169,6 +169,15 @@ public abstract sealed class GradientAttack permits Fgsm, Bim, Pgd {
         return values;
     }
 
+    /** One-hot rows of {@code classes[first … first + count − 1]}. */
+    static float[] oneHot(int[] classes, int first, int count, int k) {
+        float[] out = new float[count * k];
+        for (int i = 0; i < count; i++) {
+            out[i * k + classes[first + i]] = 1;
+        }
+        return out;
+    }
+
     /**
      * Checks pixel images against a spec: at least one, each of {@code C·H·W} values, all finite in [0, 1].
      *
