@@ -79,6 +79,7 @@ public class AttackStepBenchmark {
     private int[] labels;
     private NDArray input;
     private Pgd pgd;
+    private Pgd pgdOne;
 
     /** Loads the network and draws the images. */
     @Setup
@@ -109,6 +110,7 @@ public class AttackStepBenchmark {
         manager = model.seam().manager().newSubManager();
         input = manager.create(all, new Shape(batch, spec.channels(), spec.height(), spec.width()));
         pgd = Pgd.linf(8 / 255.0).steps(STEPS).seed(1).batchSize(batch);
+        pgdOne = pgd.steps(1);
     }
 
     /** Releases the model and the input. */
@@ -123,6 +125,11 @@ public class AttackStepBenchmark {
     @OperationsPerInvocation(STEPS)
     public AdversarialExamples pgdStep() {
         return pgd.attack(model, images, labels);
+    }
+
+    /** A one-step PGD attack: the fixed cost of an attack plus one step ({@link AttackStepRun} uses it). */
+    public AdversarialExamples pgdOneStep() {
+        return pgdOne.attack(model, images, labels);
     }
 
     /** The floor: one seam forward+backward pass of the batch to its input gradient, read back. */
