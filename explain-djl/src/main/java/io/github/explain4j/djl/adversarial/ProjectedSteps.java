@@ -65,8 +65,15 @@ final class ProjectedSteps {
             active[i] = i;
         }
         float[] result = plan.stopWhenFooled() ? new float[n * per] : null;
-        Rows rows = new Rows(chunk, model, pixels, classes, active, per, k, eps, plan.norm());
-        NDArray x = plan.randomStart() ? randomStart(chunk, rows, plan, ids) : rows.x0.duplicate();
+        boolean linf = plan.norm() == Norm.LINF;
+        boolean identity = isIdentity(spec);
+        // L∞ iterates live in the model's normalised space, z = (x − mean)/std: the sign of the pixel gradient is
+        // the sign of z's (std > 0), a pixel step α is a step α/std in z, and the pixel box is a box in z; so a
+        // step costs the model's own forward+backward plus five array operations, with no normalisation to record
+        Rows rows = new Rows(chunk, model, pixels, classes, active, per, k, eps, plan.norm(), mean, std);
+        NDArray alphaZ = linf ? std.pow(-1).mul(plan.stepSize()) : null;
+        NDArray start = plan.randomStart() ? randomStart(chunk, rows, plan, ids) : rows.x0.duplicate();
+        NDArray x = linf ? start.sub(mean).div(std) : start;
         for (int step = 1; step <= plan.steps(); step++) {
             if (Thread.currentThread().isInterrupted()) {
                 throw new CancellationException(task + " was cancelled at step " + step + " of " + plan.steps());
@@ -75,19 +82,20 @@ final class ProjectedSteps {
             int[] stay = null;
             try (NDManager pass = chunk.newSubManager()) {
                 Rows r = rows;
-                Trace t = model.seam().trace(pass, TraceRequest.fromParameters(List.of(x),
-                        q -> q.head().sub(mean).div(std))
-                        .objective(v -> v.output().logSoftmax(1).mul(r.oneHot).mul(sign)));
+                TraceRequest.Objective loss = v -> v.output().logSoftmax(1).mul(r.oneHot).mul(sign);
+                TraceRequest request = linf || identity ? TraceRequest.of(x).inputGradient().objective(loss)
+                        : TraceRequest.fromParameters(List.of(x), q -> q.head().sub(mean).div(std)).objective(loss);
+                Trace t = model.seam().trace(pass, request);
                 work.traces++;
                 work.imagePasses += active.length;
                 if (result != null) {
                     stay = stillAttacked(t.output(), r.classes, targeted);
                 }
-                NDArray g = t.parameterGradients().get(0);
-                if (plan.norm() == Norm.LINF) {
-                    next = g.sign().mul(plan.stepSize()).add(x).maximum(r.lo).minimum(r.hi);
+                if (linf) {
+                    next = t.inputGradient().sign().mul(alphaZ).add(x).maximum(r.loZ).minimum(r.hiZ);
                 } else {
                     // every operation starts from an array of the pass, so that its result lands there
+                    NDArray g = identity ? t.inputGradient() : t.parameterGradients().get(0);
                     int m = active.length;
                     NDArray flat = g.reshape(m, per);
                     NDArray length = flat.square().sum(new int[] {1}, true).sqrt().add(1e-12);
@@ -98,7 +106,7 @@ final class ProjectedSteps {
             }
             if (stay != null && stay.length < active.length) {
                 // the images that left keep the iterate the trace classified (x, before this step)
-                float[] current = x.toType(DataType.FLOAT32, false).toFloatArray();
+                float[] current = rows.pixels(x).toType(DataType.FLOAT32, false).toFloatArray();
                 float[] moved = next.toType(DataType.FLOAT32, false).toFloatArray();
                 int s = 0;
                 for (int j = 0; j < active.length; j++) {
@@ -122,7 +130,7 @@ final class ProjectedSteps {
                     afterStep.accept(plan.steps());
                     break;
                 }
-                rows = new Rows(chunk, model, pixels, classes, active, per, k, eps, plan.norm());
+                rows = new Rows(chunk, model, pixels, classes, active, per, k, eps, plan.norm(), mean, std);
                 next = batch(chunk, model, keptRows, active.length);
             } else {
                 x.close();
@@ -131,15 +139,25 @@ final class ProjectedSteps {
             afterStep.accept(step);
         }
         if (result == null) {
-            return x;
+            return rows.pixels(x);
         }
         if (active.length > 0) {
-            float[] last = x.toType(DataType.FLOAT32, false).toFloatArray();
+            float[] last = rows.pixels(x).toType(DataType.FLOAT32, false).toFloatArray();
             for (int j = 0; j < active.length; j++) {
                 System.arraycopy(last, j * per, result, active[j] * per, per);
             }
         }
         return batch(chunk, model, result, n);
+    }
+
+    /** Whether the spec's normalisation does nothing (mean 0 and std 1 in every channel). */
+    private static boolean isIdentity(InputSpec spec) {
+        for (int c = 0; c < spec.channels(); c++) {
+            if (spec.mean()[c] != 0 || spec.std()[c] != 1) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The positions (in the current batch) of the images the output does not yet misclassify, increasing. */
@@ -156,16 +174,25 @@ final class ProjectedSteps {
         return java.util.Arrays.copyOf(stay, s);
     }
 
-    /** The arrays of the images still attacked: clean images, one-hot classes, the L∞ box. */
+    /**
+     * The arrays of the images still attacked: clean images, one-hot classes, the L∞ box in pixels and in the
+     * normalised space.
+     */
     private static final class Rows implements AutoCloseable {
         final NDArray x0;
         final NDArray oneHot;
         final int[] classes;
         final NDArray lo;
         final NDArray hi;
+        final NDArray loZ;
+        final NDArray hiZ;
+        final NDArray mean;
+        final NDArray std;
 
         Rows(NDManager chunk, ExplainableModel model, float[] pixels, int[] allClasses, int[] active, int per, int k,
-                double eps, Norm norm) {
+                double eps, Norm norm, NDArray mean, NDArray std) {
+            this.mean = mean;
+            this.std = std;
             int m = active.length;
             float[] clean = new float[m * per];
             float[] hot = new float[m * k];
@@ -180,15 +207,27 @@ final class ProjectedSteps {
             if (norm == Norm.LINF) {
                 lo = x0.sub(eps).maximum(0);
                 hi = x0.add(eps).minimum(1);
+                loZ = lo.sub(mean).div(std);
+                hiZ = hi.sub(mean).div(std);
             } else {
                 lo = null;
                 hi = null;
+                loZ = null;
+                hiZ = null;
             }
+        }
+
+        /**
+         * An iterate in pixels: an L2 iterate as it is; an L∞ iterate, kept normalised, mapped back and clipped to
+         * the pixel box (exact, whatever the rounding of the map).
+         */
+        NDArray pixels(NDArray iterate) {
+            return lo == null ? iterate : iterate.mul(std).add(mean).maximum(lo).minimum(hi);
         }
 
         @Override
         public void close() {
-            for (NDArray a : new NDArray[] {x0, oneHot, lo, hi}) {
+            for (NDArray a : new NDArray[] {x0, oneHot, lo, hi, loZ, hiZ}) {
                 if (a != null) {
                     a.close();
                 }
