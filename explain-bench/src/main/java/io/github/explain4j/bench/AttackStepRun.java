@@ -73,17 +73,21 @@ public final class AttackStepRun {
                         ratio[r] = (double) a[k][r] / f[k][r];
                     }
                     System.out.printf(Locale.ROOT, "%s %s %s PGD step / floor (batch %d, %d steps, %d rounds): per step"
-                            + " median %.1f / %.1f ms; ratio of medians %.3f, median ratio %.3f (range %.3f-%.3f)%n",
+                            + " median %.1f / %.1f ms; ratio of medians %.3f, median ratio %.3f (range %.3f-%.3f),"
+                            + " fastest ratio %.3f%n",
                             engine, b.net, new String[] {"wall  ", "cpu   ", "thread"}[k], b.batch, steps, rounds,
                             Measures.median(a[k]) / 1e6 / steps, Measures.median(f[k]) / 1e6 / steps,
                             Measures.median(a[k]) / Measures.median(f[k]), Measures.median(ratio),
-                            Arrays.stream(ratio).min().orElseThrow(), Arrays.stream(ratio).max().orElseThrow());
+                            Arrays.stream(ratio).min().orElseThrow(), Arrays.stream(ratio).max().orElseThrow(),
+                            (double) Measures.min(a[k]) / Measures.min(f[k]));
                     // the marginal step: (attack of STEPS steps − attack of one step) / (STEPS − 1)
                     double marginal = (Measures.median(a[k]) - Measures.median(o[k])) / (steps - 1);
-                    System.out.printf(Locale.ROOT, "%s %s %s marginal PGD step %.1f ms / floor %.1f ms = %.3f; fixed"
-                            + " cost of an attack (one-step attack − one step) %.1f ms%n", engine, b.net,
+                    double fastestMarginal = (double) (Measures.min(a[k]) - Measures.min(o[k])) / (steps - 1);
+                    System.out.printf(Locale.ROOT, "%s %s %s marginal PGD step %.1f ms / floor %.1f ms = %.3f (fastest"
+                            + " %.3f); fixed cost of an attack (one-step attack − one step) %.1f ms%n", engine, b.net,
                             new String[] {"wall  ", "cpu   ", "thread"}[k], marginal / 1e6,
                             Measures.median(f[k]) / 1e6 / steps, marginal / (Measures.median(f[k]) / steps),
+                            fastestMarginal / (Measures.min(f[k]) / (double) steps),
                             (Measures.median(o[k]) - marginal) / 1e6);
                 }
                 System.out.println("# load after " + Measures.loadAverage());
