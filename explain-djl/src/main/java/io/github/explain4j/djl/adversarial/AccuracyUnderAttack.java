@@ -97,7 +97,7 @@ public final class AccuracyUnderAttack {
         };
         ProjectedSteps.Work work = new ProjectedSteps.Work();
         // the images still classified correctly
-        int[] alive = correct(model, images, labels, allOf(n), batchSize);
+        int[] alive = correct(model, images, labels, batchSize);
         int cleanCorrect = alive.length;
         advance.accept(n);
         int[] correct = new int[epsilons.length];
@@ -160,21 +160,22 @@ public final class AccuracyUnderAttack {
         return Arrays.copyOf(keep, kept[0]);
     }
 
-    /** The images of {@code which} the model classifies correctly unperturbed. */
-    private static int[] correct(ExplainableModel model, List<float[]> images, int[] labels, int[] which, int batch) {
-        int[] keep = new int[which.length];
+    /** The indices of the images the model classifies correctly unperturbed. */
+    private static int[] correct(ExplainableModel model, List<float[]> images, int[] labels, int batch) {
+        int n = images.size();
+        int[] keep = new int[n];
         int[] kept = {0};
         model.call(scope -> {
-            for (int first = 0; first < which.length; first += batch) {
-                int count = Math.min(batch, which.length - first);
+            for (int first = 0; first < n; first += batch) {
+                int count = Math.min(batch, n - first);
                 try (NDManager chunk = scope.newSubManager()) {
-                    float[] pixels = GradientAttack.heap(images.subList(first, first + count), 0, count);
+                    float[] pixels = GradientAttack.heap(images, first, count);
                     int[] predicted = GradientAttack.probabilities(model, chunk,
                             ProjectedSteps.batch(chunk, model, pixels, count)).argMax(1)
                             .toType(DataType.INT32, false).toIntArray();
                     for (int i = 0; i < count; i++) {
-                        if (predicted[i] == labels[which[first + i]]) {
-                            keep[kept[0]++] = which[first + i];
+                        if (predicted[i] == labels[first + i]) {
+                            keep[kept[0]++] = first + i;
                         }
                     }
                 }
@@ -182,14 +183,6 @@ public final class AccuracyUnderAttack {
             return null;
         });
         return Arrays.copyOf(keep, kept[0]);
-    }
-
-    private static int[] allOf(int n) {
-        int[] all = new int[n];
-        for (int i = 0; i < n; i++) {
-            all[i] = i;
-        }
-        return all;
     }
 
     @Override
