@@ -22,6 +22,12 @@ import java.util.Set;
  *
  * <p>Values are means over the batch (and over positions, for layer terms), so an objective's scale does not
  * depend on the batch or the image size; see each factory for its formula.
+ *
+ * <p>Style and content ({@link #style}, {@link #content}) are matches to targets taken from other images: each is
+ * minus a loss, 0 at a perfect match, so that style transfer reads as Gatys et al. write it:
+ * <pre>{@code
+ * Objective o = content.plus(style.times(1e3)).minus(Objective.totalVariation(2).times(1e-2));
+ * }</pre>
  */
 public sealed interface Objective {
 
@@ -171,6 +177,39 @@ public sealed interface Objective {
      */
     static Objective blur() {
         return new Blur();
+    }
+
+    /**
+     * Style at one layer (Gatys, Ecker &amp; Bethge, "Texture Synthesis Using Convolutional Neural Networks", NIPS
+     * 2015; "Image Style Transfer Using Convolutional Neural Networks", CVPR 2016): minus the squared distance of
+     * the layer's Gram matrix to a target,
+     * {@code −(1/(4C²)) Σ_ij (G_ij − A_ij)²} with {@code G = F Fᵀ / M}, where {@code F} is the layer's activation as
+     * {@code C} channels × {@code M} positions, averaged over the batch. Dividing the Gram matrix by the positions
+     * makes this exactly Gatys's layer loss {@code E_l = 1/(4 N_l² M_l²) Σ (G − A)²}, and makes a target taken
+     * from an image of one size usable on images of any other size. 0 at a perfect match.
+     *
+     * @param layer the layer, as {@code model.layers()} names it
+     * @param gram the target {@code A}, {@code C × C} values row by row, as a Gram matrix over positions (e.g. an
+     *     image's, from {@code TextureSynthesis.gram}); copied
+     * @throws IllegalArgumentException when the target is empty, not square or not finite
+     */
+    static Objective style(String layer, float[] gram) {
+        return new Style(layer, gram);
+    }
+
+    /**
+     * Content at one layer (Gatys, Ecker &amp; Bethge 2016; Mahendran &amp; Vedaldi 2015): minus half the mean
+     * squared difference between the layer's activation and a target, {@code −½ · mean((F − P)²)} over the
+     * target's values and the batch. 0 at a perfect match.
+     *
+     * @param layer the layer, as {@code model.layers()} names it
+     * @param features the target {@code P}, the activation of one image at this layer; copied
+     * @param shape the target's shape without the batch, e.g. {@code C, H, W}; the layer must give the same on the
+     *     optimised image (the content image and the optimised image have the same size)
+     * @throws IllegalArgumentException when the shape does not hold the features or a value is not finite
+     */
+    static Objective content(String layer, float[] features, int... shape) {
+        return new Content(layer, features, shape);
     }
 
     // ---- the terms --------------------------------------------------------------------------------------------
@@ -359,6 +398,110 @@ public sealed interface Objective {
         }
     }
 
+    /** Style at a layer: minus the distance of its Gram matrix (over positions) to {@code gram}. */
+    record Style(String layer, float[] gram) implements Objective {
+        /** Checks and copies the target. */
+        public Style {
+            layerName(layer);
+            Objects.requireNonNull(gram, "Gram target was null; compute it from a style image");
+            int c = (int) Math.round(Math.sqrt(gram.length));
+            if (gram.length == 0 || (long) c * c != gram.length) {
+                throw new IllegalArgumentException("the Gram target has " + gram.length + " values; expected C × C"
+                        + " values for a layer of C channels (a channel-by-channel matrix, row by row)");
+            }
+            finite("Gram target", gram);
+            gram = gram.clone();
+        }
+
+        /** The channels {@code C} of the target. */
+        public int channels() {
+            return (int) Math.round(Math.sqrt(gram.length));
+        }
+
+        /** A copy of the target, {@code C × C} row by row. */
+        @Override
+        public float[] gram() {
+            return gram.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Style st && st.layer.equals(layer) && Arrays.equals(st.gram, gram);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(layer, Arrays.hashCode(gram));
+        }
+
+        @Override
+        public String description() {
+            return "style(" + layer + ", " + channels() + "×" + channels() + " Gram)";
+        }
+    }
+
+    /** Content at a layer: minus half the mean squared difference of its activation to {@code features}. */
+    record Content(String layer, float[] features, int[] shape) implements Objective {
+        /** Checks and copies the target. */
+        public Content {
+            layerName(layer);
+            Objects.requireNonNull(features, "content features were null; compute them from a content image");
+            Objects.requireNonNull(shape, "shape");
+            if (shape.length == 0) {
+                throw new IllegalArgumentException("content shape was empty; give the layer's shape without the"
+                        + " batch, e.g. C, H, W");
+            }
+            long size = 1;
+            for (int d : shape) {
+                if (d < 1) {
+                    throw new IllegalArgumentException("content shape was " + Arrays.toString(shape) + "; expected"
+                            + " positive sizes (the layer's shape without the batch, e.g. C, H, W)");
+                }
+                size *= d;
+            }
+            if (size != features.length) {
+                throw new IllegalArgumentException("content shape " + Arrays.toString(shape) + " holds " + size
+                        + " values but " + features.length + " features were given; give the layer's shape without"
+                        + " the batch");
+            }
+            finite("content features", features);
+            features = features.clone();
+            shape = shape.clone();
+        }
+
+        /** A copy of the target. */
+        @Override
+        public float[] features() {
+            return features.clone();
+        }
+
+        /** A copy of the target's shape (without the batch). */
+        @Override
+        public int[] shape() {
+            return shape.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Content c && c.layer.equals(layer) && Arrays.equals(c.shape, shape)
+                    && Arrays.equals(c.features, features);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(layer, Arrays.hashCode(shape), Arrays.hashCode(features));
+        }
+
+        @Override
+        public String description() {
+            StringBuilder dims = new StringBuilder();
+            for (int d : shape) {
+                dims.append(dims.length() == 0 ? "" : "×").append(d);
+            }
+            return "content(" + layer + ", " + dims + ")";
+        }
+    }
+
     /** A scaled objective. */
     record Weighted(double weight, Objective objective) implements Objective {
         /** Checks the values. */
@@ -438,6 +581,15 @@ public sealed interface Objective {
         }
     }
 
+    private static void finite(String what, float[] values) {
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new IllegalArgumentException(what + " has the non-finite value " + values[i] + " at index " + i
+                        + "; compute it from an image with finite pixels");
+            }
+        }
+    }
+
     private static void collectLayers(Objective o, Set<String> into) {
         if (o instanceof Channel c) {
             into.add(c.layer());
@@ -449,6 +601,10 @@ public sealed interface Objective {
             into.add(d.layer());
         } else if (o instanceof Diversity d) {
             into.add(d.layer());
+        } else if (o instanceof Style st) {
+            into.add(st.layer());
+        } else if (o instanceof Content c) {
+            into.add(c.layer());
         } else if (o instanceof Weighted w) {
             collectLayers(w.objective(), into);
         } else if (o instanceof Sum s) {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import io.github.explain4j.api.InputSpec;
 import io.github.explain4j.djl.ExplainableModel;
+import io.github.explain4j.djl.internal.HeapArrays;
 import io.github.explain4j.djl.seam.LayerwiseBackward.Layer;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -136,7 +137,8 @@ public final class ZBoxRule extends PropagationRule {
         long[] shape = new long[input.getShape().dimension()];
         Arrays.fill(shape, 1);
         shape[1] = values.length;
-        NDArray v = input.getManager().create(values).reshape(new Shape(shape)).toType(input.getDataType(), false);
+        NDArray v = HeapArrays.create(input.getManager(), values.clone(), new Shape(shape))
+                .toType(input.getDataType(), false);
         return input.zerosLike().add(v);
     }
 }

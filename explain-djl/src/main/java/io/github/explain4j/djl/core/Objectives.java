@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import io.github.explain4j.djl.internal.HeapArrays;
 import io.github.explain4j.djl.seam.TraceRequest;
 import io.github.explain4j.optim.Objective;
 import java.util.Arrays;
@@ -87,6 +88,12 @@ public final class Objectives {
         if (objective instanceof Objective.Diversity d) {
             return diversity(traced.activation(d.layer()), d.layer());
         }
+        if (objective instanceof Objective.Style st) {
+            return style(traced.activation(st.layer()), st);
+        }
+        if (objective instanceof Objective.Content c) {
+            return content(traced.activation(c.layer()), c);
+        }
         if (image == null) {
             throw new IllegalArgumentException("the penalty " + objective.description() + " measures the image in"
                     + " pixel space, but none was given; pass the parameterisation's image to Objectives.request");
@@ -167,7 +174,7 @@ public final class Objectives {
         long[] vs = new long[s.length];
         Arrays.fill(vs, 1);
         vs[1] = v.length;
-        NDArray vec = a.getManager().create(v).toType(a.getDataType(), false).reshape(new Shape(vs));
+        NDArray vec = HeapArrays.create(a.getManager(), v, new Shape(vs)).toType(a.getDataType(), false);
         NDArray dot = a.mul(vec).sum(new int[] {1});
         if (!d.cosine()) {
             return dot.mean();
@@ -196,6 +203,60 @@ public final class Objectives {
         NDArray offDiagonal = similarity.sum().sub(similarity.mul(a.getManager().eye((int) n)
                 .toType(a.getDataType(), false)).sum());
         return offDiagonal.div(-(double) n * (n - 1));
+    }
+
+    /**
+     * The Gram matrices over positions of a batch of activations {@code (N, C, ...)}: {@code G = F Fᵀ / M} per
+     * item, {@code (N, C, C)}, with {@code F} the item's {@code C × M} matrix of channels by positions (Gatys, Ecker
+     * &amp; Bethge 2015). A dense activation {@code (N, C)} has one position.
+     */
+    public static NDArray gram(NDArray activation) {
+        long[] s = activation.getShape().getShape();
+        if (s.length < 2) {
+            throw new IllegalArgumentException("a Gram matrix needs an activation (N, C, ...), got shape "
+                    + Arrays.toString(s));
+        }
+        NDArray f = activation.reshape(s[0], s[1], -1);
+        long positions = f.getShape().get(2);
+        return f.matMul(f.transpose(0, 2, 1)).div(positions);
+    }
+
+    /** {@code −(1/(4C²)) Σ_ij (G_ij − A_ij)²} per item, averaged over the batch. */
+    private static NDArray style(NDArray a, Objective.Style st) {
+        long[] s = a.getShape().getShape();
+        int c = st.channels();
+        if (s.length < 2 || s[1] != c) {
+            throw new IllegalArgumentException("the Gram target of " + st.description() + " is " + c + "×" + c
+                    + " but layer '" + st.layer() + "' gives shape " + Arrays.toString(s) + "; compute the target"
+                    + " at this layer of this model (TextureSynthesis.gram)");
+        }
+        NDArray target = HeapArrays.create(a.getManager(), st.gram(), new Shape(1, c, c))
+                .toType(a.getDataType(), false);
+        NDArray perItem = gram(a).sub(target).square().sum(new int[] {2}).sum(new int[] {1});
+        return perItem.mean().div(-4.0 * c * c);
+    }
+
+    /** {@code −½ · mean((F − P)²)} over the target's values and the batch. */
+    private static NDArray content(NDArray a, Objective.Content c) {
+        long[] s = a.getShape().getShape();
+        int[] t = c.shape();
+        boolean same = s.length == t.length + 1;
+        for (int i = 0; same && i < t.length; i++) {
+            same = s[i + 1] == t[i];
+        }
+        if (!same) {
+            throw new IllegalArgumentException("the content target of " + c.description() + " has shape "
+                    + Arrays.toString(t) + " but layer '" + c.layer() + "' gives " + Arrays.toString(s)
+                    + " (with the batch); take the content image at the optimised image's size");
+        }
+        long[] withBatch = new long[s.length];
+        withBatch[0] = 1;
+        for (int i = 0; i < t.length; i++) {
+            withBatch[i + 1] = t[i];
+        }
+        NDArray target = HeapArrays.create(a.getManager(), c.features(), new Shape(withBatch))
+                .toType(a.getDataType(), false);
+        return a.sub(target).square().mean().mul(-0.5);
     }
 
     /** {@code Σ ((x[i,j+1] − x[i,j])² + (x[i+1,j] − x[i,j])² + ε)^(β/2)} over the whole batch. */

@@ -80,9 +80,13 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
     /** The settings, checked once. */
     private record Settings(Objective objective, Parameterization parameterization, Transforms transforms, int steps,
             double learningRate, Optimizer optimizer, long seed, int[] thresholds, Schedule schedule,
-            int[] imageSize)
+            int[] imageSize, int redirectedRelu, float[] start)
             implements MethodSettings {
         Settings {
+            if (redirectedRelu < 0) {
+                throw new IllegalArgumentException("redirected-ReLU steps was " + redirectedRelu + "; expected 0 (off)"
+                        + " or the number of first steps that use it (Lucid uses 16)");
+            }
             Objects.requireNonNull(objective, "objective");
             Objects.requireNonNull(parameterization, "parameterization");
             Objects.requireNonNull(transforms, "transforms");
@@ -93,6 +97,13 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
                         + " height and a width of at least 2 pixels each");
             }
             imageSize = imageSize.clone();
+            start = start.clone();
+            for (int i = 0; i < start.length; i++) {
+                if (!(start[i] >= 0 && start[i] <= 1)) {
+                    throw new IllegalArgumentException("the start image has the value " + start[i] + " at index " + i
+                            + "; expected pixel values in [0, 1] (divide 0–255 values by 255)");
+                }
+            }
             if (steps < 1) {
                 throw new IllegalArgumentException("steps was " + steps + "; expected 1 or more (Lucid uses 512)");
             }
@@ -129,11 +140,17 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
             if (value instanceof int[] t) {
                 return t.length == 0 ? null : Arrays.toString(t);
             }
+            if (value instanceof float[] f) {
+                return f.length == 0 ? null : "image";
+            }
+            if ("redirectedRelu".equals(component)) {
+                return (Integer) value == 0 ? null : value + " steps";
+            }
             return MethodSettings.super.describe(component, value);
         }
 
         Settings with(Parameterization p, Transforms t, int n, double lr, Optimizer o, long s, int[] th) {
-            return new Settings(objective, p, t, n, lr, o, s, th, schedule, imageSize);
+            return new Settings(objective, p, t, n, lr, o, s, th, schedule, imageSize, redirectedRelu, start);
         }
     }
 
@@ -146,7 +163,19 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
     /** Visualises {@code objective} with Lucid's defaults. */
     public static FeatureVisualization of(Objective objective) {
         return new FeatureVisualization(new Settings(objective, Parameterization.fft().decorrelated(),
-                Transforms.standard(), 512, 0.05, Optimizer.ADAM, 0, new int[0], Schedule.CONSTANT, new int[0]));
+                Transforms.standard(), 512, 0.05, Optimizer.ADAM, 0, new int[0], Schedule.CONSTANT, new int[0], 0,
+                new float[0]));
+    }
+
+    /**
+     * The same settings for another objective (e.g. one whose targets are computed from images on the model, as
+     * {@link TextureSynthesis} and {@link StyleTransfer} do).
+     */
+    public FeatureVisualization objective(Objective objective) {
+        Settings s = settings;
+        return new FeatureVisualization(new Settings(objective, s.parameterization(), s.transforms(), s.steps(),
+                s.learningRate(), s.optimizer(), s.seed(), s.thresholds(), s.schedule(), s.imageSize(),
+                s.redirectedRelu(), s.start()));
     }
 
     /** How the image is represented. */
@@ -181,7 +210,8 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
     public FeatureVisualization schedule(Schedule schedule) {
         Settings s = settings;
         return new FeatureVisualization(new Settings(s.objective(), s.parameterization(), s.transforms(), s.steps(),
-                s.learningRate(), s.optimizer(), s.seed(), s.thresholds(), schedule, s.imageSize()));
+                s.learningRate(), s.optimizer(), s.seed(), s.thresholds(), schedule, s.imageSize(),
+                s.redirectedRelu(), s.start()));
     }
 
     /**
@@ -192,7 +222,39 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
     public FeatureVisualization imageSize(int height, int width) {
         Settings s = settings;
         return new FeatureVisualization(new Settings(s.objective(), s.parameterization(), s.transforms(), s.steps(),
-                s.learningRate(), s.optimizer(), s.seed(), s.thresholds(), s.schedule(), new int[] {height, width}));
+                s.learningRate(), s.optimizer(), s.seed(), s.thresholds(), s.schedule(), new int[] {height, width},
+                s.redirectedRelu(), s.start()));
+    }
+
+    /**
+     * Uses the redirected-ReLU gradient for the first {@code steps} steps (0, the default, for never): where a
+     * ReLU passes no gradient for an image, the gradient goes through its inactive units where it pushes them up
+     * (see {@link RedirectedRelu}; Lucid uses it for its first 16 steps). It lets an objective whose units are all
+     * off at the random start get going. It needs a model built from DJL blocks (not TorchScript) with ReLU/ReLU6
+     * activations and an objective whose model terms read one layer or the output; each such step costs two
+     * passes (the layer-by-layer backward and one through the parameterisation).
+     */
+    public FeatureVisualization redirectedRelu(int steps) {
+        Settings s = settings;
+        return new FeatureVisualization(new Settings(s.objective(), s.parameterization(), s.transforms(), s.steps(),
+                s.learningRate(), s.optimizer(), s.seed(), s.thresholds(), s.schedule(), s.imageSize(), steps,
+                s.start()));
+    }
+
+    /**
+     * Starts from this image instead of random parameters (style transfer starts from its content photo, DeepDream
+     * and inversion may start from a photo): {@code C×H×W} pixel values in [0, 1], channel-first, at the optimised
+     * image's size (the model's input size, or {@link #imageSize}); every image of the batch starts from it. Needs
+     * a parameterisation that can be inverted, {@link Parameterization#pixels()}; the seed still draws the
+     * transforms. An empty array starts from random parameters again.
+     */
+    public FeatureVisualization start(float[] chw) {
+        Objects.requireNonNull(chw, "start image was null; pass C×H×W pixels in [0, 1], or an empty array for a"
+                + " random start");
+        Settings s = settings;
+        return new FeatureVisualization(new Settings(s.objective(), s.parameterization(), s.transforms(), s.steps(),
+                s.learningRate(), s.optimizer(), s.seed(), s.thresholds(), s.schedule(), s.imageSize(),
+                s.redirectedRelu(), chw));
     }
 
     /** The update rule. */
@@ -242,15 +304,33 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
         int iw = settings.imageSize().length == 0 ? w : settings.imageSize()[1];
         ImageParameterization parameters = new ImageParameterization(settings.parameterization(), c, ih, iw);
         ImageTransforms transforms = new ImageTransforms(settings.transforms());
+        float[] start = settings.start();
+        if (start.length != 0) {
+            if (start.length != c * ih * iw) {
+                throw new IllegalArgumentException("the start image has " + start.length + " values; the optimised"
+                        + " image is " + c + "×" + ih + "×" + iw + " = " + c * ih * iw + " (channels × height × width"
+                        + " of the model's input, or of imageSize)");
+            }
+            if (settings.parameterization().space() != Parameterization.Space.PIXELS) {
+                throw new IllegalArgumentException("starting from an image needs the pixel parameterisation, not "
+                        + settings.parameterization().description() + "; use Parameterization.pixels()");
+            }
+        }
         // the objective's layers, resolved before any work so a wrong name fails at once
         for (String layer : settings.objective().layers()) {
             model.seam().resolveLayer(layer);
         }
+        RedirectedRelu redirect = settings.redirectedRelu() == 0 ? null
+                : RedirectedRelu.of(model.seam(), settings.objective());
         int steps = settings.steps();
         double[] history = new double[steps];
         SortedMap<Integer, List<float[]>> intermediates = new TreeMap<>();
         List<float[]> images = model.call(scope -> {
-            NDArray theta = parameters.initial(scope, settings.seed()).toType(model.seam().dataType(), false);
+            NDArray theta = start.length == 0
+                    ? parameters.initial(scope, settings.seed()).toType(model.seam().dataType(), false)
+                    : parameters.parametersOf(HeapArrays.create(scope, start, new Shape(1, c, ih, iw))
+                            .repeat(0, settings.parameterization().batch())).toType(model.seam().dataType(), false);
+            ImageParameterization.Bound bound = parameters.bind(scope, theta.getDataType());
             NDArray first = theta.zerosLike();
             NDArray second = theta.zerosLike();
             NDArray mean = column(scope, spec.mean(), c, theta);
@@ -261,25 +341,30 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
                             + " was cancelled at step " + step + " of " + steps);
                 }
                 try (NDManager pass = scope.newSubManager()) {
-                    SplittableRandom draws = new SplittableRandom(settings.seed() * 1_000_003L + step);
+                    long drawSeed = settings.seed() * 1_000_003L + step;
+                    if (redirect != null && step <= settings.redirectedRelu()) {
+                        RedirectedRelu.Step r = redirect.step(pass, theta, q -> {
+                            NDArray pixels = bound.image(q);
+                            NDArray seen = transforms.apply(pixels, h, w, new SplittableRandom(drawSeed));
+                            return new RedirectedRelu.Built(pixels, seen.sub(mean).div(std));
+                        });
+                        history[step - 1] = finite(r.value(), step);
+                        update(theta, first, second, r.gradient(), step);
+                        keep(intermediates, parameters, theta, step);
+                        model.progress().progress(name(), step, steps);
+                        continue;
+                    }
+                    SplittableRandom draws = new SplittableRandom(drawSeed);
                     NDArray[] image = new NDArray[1];
                     TraceRequest request = Objectives.request(TraceRequest.fromParameters(List.of(theta), q -> {
-                        image[0] = parameters.image(q.head());
+                        image[0] = bound.image(q.head());
                         NDArray seen = transforms.apply(image[0], h, w, draws);
                         return seen.sub(mean).div(std);
                     }), settings.objective(), () -> image[0]);
                     Trace t = model.seam().trace(pass, request);
-                    history[step - 1] = t.objectiveValue();
-                    if (!Double.isFinite(history[step - 1])) {
-                        throw new IllegalStateException("the objective " + settings.objective().description()
-                                + " became " + history[step - 1] + " at step " + step + "; lower the learning"
-                                + " rate (" + settings.learningRate() + ") or bound the image (a sigmoid range)");
-                    }
+                    history[step - 1] = finite(t.objectiveValue(), step);
                     update(theta, first, second, t.parameterGradients().get(0), step);
-                    int current = step;
-                    if (Arrays.stream(settings.thresholds()).anyMatch(s -> s == current)) {
-                        intermediates.put(step, rows(parameters.image(theta)));
-                    }
+                    keep(intermediates, parameters, theta, step);
                 }
                 model.progress().progress(name(), step, steps);
             }
@@ -288,6 +373,22 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
         return new FeatureImage(images, c, ih, iw, history, intermediates, new Provenance(name(), parameters(),
                 OptionalLong.of(settings.seed()), model.engine(), model.name(), settings.objective().description(),
                 classOf(settings.objective())));
+    }
+
+    private double finite(double value, int step) {
+        if (!Double.isFinite(value)) {
+            throw new IllegalStateException("the objective " + settings.objective().description() + " became "
+                    + value + " at step " + step + "; lower the learning rate (" + settings.learningRate()
+                    + ") or bound the image (a sigmoid range)");
+        }
+        return value;
+    }
+
+    private void keep(SortedMap<Integer, List<float[]>> intermediates, ImageParameterization parameters,
+            NDArray theta, int step) {
+        if (Arrays.stream(settings.thresholds()).anyMatch(s -> s == step)) {
+            intermediates.put(step, rows(parameters.image(theta)));
+        }
     }
 
     /** One ascent step on {@code theta} in place. */

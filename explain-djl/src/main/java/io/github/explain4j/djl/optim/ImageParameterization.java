@@ -80,6 +80,11 @@ public final class ImageParameterization {
         NDArray raw = description.space() == Parameterization.Space.PIXELS ? parameters
                 : inverseRealFft2(parameters.get(0).mul(spectrumScale(m, type)),
                         parameters.get(1).mul(spectrumScale(m, type)), height, width).div(4);
+        return finish(raw);
+    }
+
+    /** Colour decorrelation and range, after the spatial parameterisation. */
+    private NDArray finish(NDArray raw) {
         if (description.isDecorrelated() && channels == 3) {
             raw = decorrelate(raw);
         }
@@ -88,6 +93,50 @@ public final class ImageParameterization {
             case CLIP -> raw.add(0.5).clip(0, 1);
             case NONE -> raw;
         };
+    }
+
+    /**
+     * This parameterisation with its constants (spectrum scale, inverse-DFT matrices) built once in {@code scope},
+     * for the many steps of one optimisation. Each {@link Bound#image} call copies them into the parameters' scope
+     * first, so that everything computed from them belongs to the pass: an array used as the first operand of an
+     * op gives its own scope to the result, and a result in a long-lived scope would both pile up across steps and
+     * escape the pass's protection of autograd's saved operands (on PyTorch, {@code x.div(4)} in an unprotected
+     * scope can be read back as garbage in the backward pass; see {@code internal.OperandPins}).
+     */
+    public Bound bind(NDManager scope, DataType type) {
+        return new Bound(scope, type);
+    }
+
+    /** A parameterisation with its constants built once (see {@link #bind}). */
+    public final class Bound {
+        private final NDArray scale;
+        private final NDArray[] dft;
+
+        private Bound(NDManager scope, DataType type) {
+            boolean fourier = description.space() == Parameterization.Space.FOURIER;
+            scale = fourier ? spectrumScale(scope, type) : null;
+            dft = fourier ? dftMatrices(scope, type, height, width) : null;
+        }
+
+        /** The images from the parameters, as {@link ImageParameterization#image}. */
+        public NDArray image(NDArray parameters) {
+            if (dft == null) {
+                return ImageParameterization.this.image(parameters);
+            }
+            NDManager m = parameters.getManager();
+            NDArray s = local(scale, m);
+            NDArray[] d = new NDArray[dft.length];
+            for (int i = 0; i < d.length; i++) {
+                d[i] = local(dft[i], m);
+            }
+            return finish(inverseRealFft2(parameters.get(0).mul(s), parameters.get(1).mul(s), d).div(4));
+        }
+
+        private NDArray local(NDArray constant, NDManager m) {
+            NDArray copy = constant.duplicate();
+            copy.attach(m);
+            return copy;
+        }
     }
 
     /** The function a trace builds its input from: parameters (one array) to images. */
@@ -123,7 +172,11 @@ public final class ImageParameterization {
      * constant and (even W) the Nyquist column, whose imaginary parts drop out.
      */
     static NDArray inverseRealFft2(NDArray re, NDArray im, int height, int width) {
-        NDArray[] m = dftMatrices(re.getManager(), re.getDataType(), height, width);
+        return inverseRealFft2(re, im, dftMatrices(re.getManager(), re.getDataType(), height, width));
+    }
+
+    /** {@link #inverseRealFft2(NDArray, NDArray, int, int)} with the matrices of {@link #dftMatrices} given. */
+    static NDArray inverseRealFft2(NDArray re, NDArray im, NDArray[] m) {
         NDArray yRe = m[0].matMul(re).sub(m[1].matMul(im));
         NDArray yIm = m[1].matMul(re).add(m[0].matMul(im));
         return yRe.matMul(m[2]).sub(yIm.matMul(m[3]));

@@ -1,9 +1,11 @@
 package io.github.explain4j.djl.optim;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.util.PairList;
 import io.github.explain4j.djl.internal.HeapArrays;
 import io.github.explain4j.optim.Transform;
 import io.github.explain4j.optim.Transforms;
@@ -12,7 +14,7 @@ import java.util.SplittableRandom;
 /**
  * {@link Transforms} realised on an engine: at each optimisation step a random draw of every transform, composed into
  * one affine map from the model's input pixels back to the image's, and one bilinear resampling through it —
- * differentiable on every engine (a gather of the four neighbours, DJL's {@code take}) and with a single
+ * differentiable on every engine (MXNet's bilinear sampler, or a gather of the four neighbours) and with a single
  * interpolation however many transforms there are. Positions that fall outside the image (padding, shifts into
  * the border, rotated corners) take the padding's grey, 0.5.
  *
@@ -123,9 +125,23 @@ public final class ImageTransforms {
 
     /**
      * Bilinear resampling of each image through its map (from output pixel centres to input pixel centres), values
-     * outside the image {@link #FILL}. Differentiable in {@code images}.
+     * outside the image {@link #FILL}. Differentiable in {@code images}. The kernel is the engine's fastest
+     * differentiable one: MXNet's own bilinear sampler; on PyTorch a gather of the four neighbours along each image
+     * plane (whose backward is a scatter-add); elsewhere a gather over the flattened batch ({@code take}).
      */
     static NDArray resample(NDArray images, Affine[] maps, int outHeight, int outWidth) {
+        String engine = images.getManager().getEngine().getEngineName();
+        if ("MXNet".equals(engine)) {
+            return sampled(images, maps, outHeight, outWidth);
+        }
+        if ("PyTorch".equals(engine)) {
+            return gathered(images, maps, outHeight, outWidth);
+        }
+        return taken(images, maps, outHeight, outWidth);
+    }
+
+    /** {@link #resample} by {@code take} over the flattened batch, with the taps of {@link #taps}. */
+    static NDArray taken(NDArray images, Affine[] maps, int outHeight, int outWidth) {
         long[] s = images.getShape().getShape();
         int n = (int) s[0];
         int c = (int) s[1];
@@ -148,6 +164,107 @@ public final class ImageTransforms {
     }
 
     /**
+     * {@link #resample} by one gather along each image plane: the four taps' in-plane indices and weights are the
+     * same for every channel, so they are built once per image.
+     */
+    static NDArray gathered(NDArray images, Affine[] maps, int outHeight, int outWidth) {
+        long[] s = images.getShape().getShape();
+        int n = (int) s[0];
+        int c = (int) s[1];
+        int h = (int) s[2];
+        int w = (int) s[3];
+        int plane = outHeight * outWidth;
+        long[] index = new long[n * 4 * plane];
+        double[] weight = new double[n * 4 * plane];
+        double[] fill = new double[n * plane];
+        for (int i = 0; i < n; i++) {
+            Affine m = maps[i];
+            for (int oy = 0; oy < outHeight; oy++) {
+                for (int ox = 0; ox < outWidth; ox++) {
+                    int o = oy * outWidth + ox;
+                    Corners k = Corners.at(m, oy, ox);
+                    for (int t = 0; t < 4; t++) {
+                        int y = k.y0 + (t >> 1);
+                        int x = k.x0 + (t & 1);
+                        double wt = k.weight(t);
+                        if (y >= 0 && y < h && x >= 0 && x < w) {
+                            index[(i * 4 + t) * plane + o] = (long) y * w + x;
+                            weight[(i * 4 + t) * plane + o] = wt;
+                        } else {
+                            fill[i * plane + o] += wt * FILL;
+                        }
+                    }
+                }
+            }
+        }
+        NDManager mgr = images.getManager();
+        DataType type = images.getDataType();
+        NDArray idx = HeapArrays.create(mgr, index, new Shape(n, 1, 4L * plane)).broadcast(new Shape(n, c, 4L * plane));
+        NDArray wk = HeapArrays.create(mgr, weight, new Shape(n, 1, 4, plane)).toType(type, false);
+        NDArray taps = images.reshape(n, c, (long) h * w).gather(idx, 2).reshape(n, c, 4, plane).mul(wk)
+                .sum(new int[] {2});
+        return taps.add(HeapArrays.create(mgr, fill, new Shape(n, 1, plane)).toType(type, false))
+                .reshape(n, c, outHeight, outWidth);
+    }
+
+    /**
+     * {@link #resample} by MXNet's {@code BilinearSampler}, which reads each output's source position from a grid
+     * normalised to [−1, 1] (corner pixel centres at ±1) and takes 0 for taps outside the image; the fill's share
+     * (the outside taps' summed weight) is added from the heap.
+     */
+    static NDArray sampled(NDArray images, Affine[] maps, int outHeight, int outWidth) {
+        long[] s = images.getShape().getShape();
+        int n = (int) s[0];
+        int h = (int) s[2];
+        int w = (int) s[3];
+        int plane = outHeight * outWidth;
+        double[] grid = new double[n * 2 * plane];
+        double[] fill = new double[n * plane];
+        for (int i = 0; i < n; i++) {
+            Affine m = maps[i];
+            for (int oy = 0; oy < outHeight; oy++) {
+                for (int ox = 0; ox < outWidth; ox++) {
+                    int o = oy * outWidth + ox;
+                    Corners k = Corners.at(m, oy, ox);
+                    grid[i * 2 * plane + o] = k.sx * 2 / (w - 1) - 1;
+                    grid[(i * 2 + 1) * plane + o] = k.sy * 2 / (h - 1) - 1;
+                    for (int t = 0; t < 4; t++) {
+                        int y = k.y0 + (t >> 1);
+                        int x = k.x0 + (t & 1);
+                        if (!(y >= 0 && y < h && x >= 0 && x < w)) {
+                            fill[i * plane + o] += k.weight(t) * FILL;
+                        }
+                    }
+                }
+            }
+        }
+        NDManager mgr = images.getManager();
+        DataType type = images.getDataType();
+        NDArray g = HeapArrays.create(mgr, grid, new Shape(n, 2, outHeight, outWidth)).toType(type, false);
+        NDArray sampled = mgr.invoke("BilinearSampler", new NDList(images, g), new PairList<>()).singletonOrThrow();
+        return sampled.add(HeapArrays.create(mgr, fill, new Shape(n, 1, outHeight, outWidth)).toType(type, false));
+    }
+
+    /**
+     * Where output pixel {@code (oy, ox)} reads the input: the source position {@code (sy, sx)} in pixel-centre
+     * coordinates, its top-left neighbour and the fractions towards the next ones.
+     */
+    private record Corners(double sy, double sx, int y0, int x0, double ty, double tx) {
+        static Corners at(Affine m, int oy, int ox) {
+            double sy = m.y(oy + 0.5, ox + 0.5) - 0.5; // pixel centres at k + 0.5
+            double sx = m.x(oy + 0.5, ox + 0.5) - 0.5;
+            int y0 = (int) Math.floor(sy);
+            int x0 = (int) Math.floor(sx);
+            return new Corners(sy, sx, y0, x0, sy - y0, sx - x0);
+        }
+
+        /** The weight of tap {@code t}: 0 top-left, 1 top-right, 2 bottom-left, 3 bottom-right. */
+        double weight(int t) {
+            return ((t >> 1) == 1 ? ty : 1 - ty) * ((t & 1) == 1 ? tx : 1 - tx);
+        }
+    }
+
+    /**
      * The four bilinear taps of every output value: the linear index into the input {@code (N, C, H, W)} and the
      * weight of each tap that falls inside the image, and the summed weight of those that fall outside.
      */
@@ -165,25 +282,18 @@ public final class ImageTransforms {
             Affine m = maps[i];
             for (int oy = 0; oy < outHeight; oy++) {
                 for (int ox = 0; ox < outWidth; ox++) {
-                    // pixel centres at k + 0.5
-                    double sy = m.y(oy + 0.5, ox + 0.5) - 0.5;
-                    double sx = m.x(oy + 0.5, ox + 0.5) - 0.5;
-                    int y0 = (int) Math.floor(sy);
-                    int x0 = (int) Math.floor(sx);
-                    double ty = sy - y0;
-                    double tx = sx - x0;
-                    int[] ys = {y0, y0, y0 + 1, y0 + 1};
-                    int[] xs = {x0, x0 + 1, x0, x0 + 1};
-                    double[] ws = {(1 - ty) * (1 - tx), (1 - ty) * tx, ty * (1 - tx), ty * tx};
+                    Corners q = Corners.at(m, oy, ox);
                     for (int ch = 0; ch < c; ch++) {
                         int o = (i * c + ch) * plane + oy * outWidth + ox;
                         long base = (long) (i * c + ch) * h * w;
                         for (int k = 0; k < 4; k++) {
-                            if (ys[k] >= 0 && ys[k] < h && xs[k] >= 0 && xs[k] < w) {
-                                index[k][o] = base + (long) ys[k] * w + xs[k];
-                                weight[k][o] = ws[k];
+                            int y = q.y0() + (k >> 1);
+                            int x = q.x0() + (k & 1);
+                            if (y >= 0 && y < h && x >= 0 && x < w) {
+                                index[k][o] = base + (long) y * w + x;
+                                weight[k][o] = q.weight(k);
                             } else {
-                                outside[o] += ws[k];
+                                outside[o] += q.weight(k);
                             }
                         }
                     }

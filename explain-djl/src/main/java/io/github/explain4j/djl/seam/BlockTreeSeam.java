@@ -9,6 +9,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.GradientCollector;
@@ -46,9 +47,9 @@ import java.util.function.UnaryOperator;
  *   <li>{@link BatchNorm} is evaluated as the map of its running statistics,
  *       {@code y = x·γ/√(var+ε) + (β − mean·γ/√(var+ε))}, and {@link Dropout} as the identity. MXNet refuses an
  *       inference-mode BatchNorm inside a gradient collector, and its inference-mode autograd gives wrong
- *       gradients through BatchNorm and max-pooling; so on MXNet the engine's fused batch norm runs with
- *       {@code use_global_stats} (the running statistics, left unchanged) while autograd records in training mode,
- *       on PyTorch its inference batch norm, and on other engines the affine map.</li>
+ *       gradients through BatchNorm and max-pooling; so on MXNet the map runs as a 1×1 convolution with one group
+ *       per channel (MXNet's own batch norm with {@code use_global_stats} has wrong gradients on some layers), on
+ *       PyTorch as its inference batch norm, and on other engines as the affine map.</li>
  *   <li>Blocks see their parameters through a {@link DetachedParameterStore}: no gradient of a parameter is
  *       computed, accumulated or overwritten, and no flag changes.</li>
  *   <li>For a layer's gradient, the part of the network before the layer runs without recording; recording
@@ -203,6 +204,17 @@ public final class BlockTreeSeam implements ModelSeam {
         });
         layerCache.putIfAbsent(inputShape, found);
         return layerCache.get(inputShape);
+    }
+
+    /**
+     * The block at {@code layer} (a path or a unique name, as {@link #resolveLayer}; the empty path for the whole
+     * model), to read its parameters and settings; do not change or run it.
+     */
+    public Block block(String layer) {
+        if ("".equals(layer)) {
+            return root.block;
+        }
+        return requireNode(resolveLayer(layer)).block;
     }
 
     @Override
@@ -555,40 +567,43 @@ public final class BlockTreeSeam implements ModelSeam {
 
     private static NDArray batchNorm(BatchNorm bn, NDArray x, ParameterStore store) {
         String engine = x.getManager().getEngine().getEngineName();
-        if ("PyTorch".equals(engine) || "MXNet".equals(engine)) {
-            return fusedBatchNorm(bn, x, store, "MXNet".equals(engine));
-        }
-        NDArray[] affine = batchNormAffine(bn, x, store);
-        return x.mul(affine[0]).add(affine[1]);
-    }
-
-    /**
-     * A BatchNorm's inference map as the engine's one fused operator, differentiable inside a collector: PyTorch's
-     * batch norm with {@code training=false}; on MXNet {@code _npx_batch_norm} with {@code use_global_stats=True},
-     * which normalises with the running statistics (and leaves them unchanged) while autograd records in training
-     * mode — DJL's own MXNet BatchNorm cannot be asked for that. The same map as the affine one, in one kernel
-     * forward and one backward instead of two broadcast kernels each (MXNet's broadcast kernels are slow; see
-     * explain-bench's README for the measurements). Other engines keep the affine map.
-     */
-    private static NDArray fusedBatchNorm(BatchNorm bn, NDArray x, ParameterStore store, boolean mxnet) {
-        BatchNormView b = BatchNormView.of(bn, x, store);
-        if (!mxnet) {
+        if ("PyTorch".equals(engine)) {
+            BatchNormView b = BatchNormView.of(bn, x, store);
             return BatchNorm.batchNorm(x, b.mean(), b.variance(), b.gamma(), b.beta(), b.axis(), 0.9f, b.epsilon(),
                     false).singletonOrThrow();
         }
-        ai.djl.util.PairList<String, Object> params = new ai.djl.util.PairList<>();
-        params.add("axis", String.valueOf(b.axis() < 0 ? x.getShape().dimension() + b.axis() : b.axis()));
-        params.add("eps", String.valueOf(b.epsilon()));
-        params.add("momentum", "0.9");
-        params.add("fix_gamma", "False");
-        params.add("use_global_stats", "True");
-        return x.getManager().invoke("_npx_batch_norm", new NDList(x, b.gamma(), b.beta(), b.mean(), b.variance()),
-                params).head();
+        NDArray[] affine = batchNormAffine(bn, x, store);
+        if ("MXNet".equals(engine) && x.getShape().dimension() == 4 && BatchNormView.channelAxis(bn, x) == 1) {
+            long c = affine[0].size();
+            return Conv2d.conv2d(x, affine[0].reshape(c, 1, 1, 1), affine[1].reshape(c), new Shape(1, 1),
+                    new Shape(0, 0), new Shape(1, 1), (int) c).singletonOrThrow();
+        }
+        return x.mul(affine[0]).add(affine[1]);
     }
+
+    /*
+     * A BatchNorm's inference map y = x·scale + shift, as one kernel forward and one backward where the engine has
+     * a fast and right one. PyTorch: its batch norm with training=false. MXNet: a 1×1 convolution with one group per
+     * channel (weights the scale, bias the shift). MXNet's own batch norm with use_global_stats=True runs as fast
+     * but its backward pass is wrong on some layers of the imported MobileNetV2 (up to 4 % of the largest input
+     * gradient, found by comparing with the layer-by-layer chain rule and with PyTorch; see
+     * BatchNormGradientTest), and the plain affine map costs two of MXNet's slow broadcast kernels each way (the
+     * floor of a MobileNetV2 backward pass about 4× slower). Other engines and layouts keep the affine map.
+     */
 
     /** A BatchNorm's settings and parameters as one pass sees them. */
     private record BatchNormView(int axis, float epsilon, NDArray gamma, NDArray beta, NDArray mean,
             NDArray variance) {
+        /** The channel axis of {@code bn} on {@code x}, counted from 0. */
+        static int channelAxis(BatchNorm bn, NDArray x) {
+            try {
+                int axis = BN_AXIS.getInt(bn);
+                return axis < 0 ? x.getShape().dimension() + axis : axis;
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException("cannot read BatchNorm settings", e);
+            }
+        }
+
         static BatchNormView of(BatchNorm bn, NDArray x, ParameterStore store) {
             int axis;
             float epsilon;

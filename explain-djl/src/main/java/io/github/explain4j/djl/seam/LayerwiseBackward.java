@@ -83,8 +83,19 @@ public final class LayerwiseBackward {
          */
         boolean relevance();
 
-        /** The signal at a ReLU's input ({@link Layer#input()}), given the signal at its output. */
+        /**
+         * The signal at a ReLU's input ({@link Layer#input()}), given the signal at its output; also at a ReLU6
+         * ({@link Layer#type()} {@link LayerType#RELU6}) when the rule {@link #handles handles} them.
+         */
         NDArray relu(Layer relu, NDArray signal);
+
+        /**
+         * Whether the rule has a treatment for layers of this type. Every rule handles ReLUs and affine layers;
+         * ReLU6 ({@code min(max(x, 0), 6)}) only where a rule says so — the others refuse models with ReLU6.
+         */
+        default boolean handles(LayerType type) {
+            return type != LayerType.RELU6;
+        }
 
         /** The signal at an affine layer's input, given the signal at its output. */
         NDArray linear(Layer layer, NDArray signal);
@@ -106,7 +117,9 @@ public final class LayerwiseBackward {
          */
         SUM,
         /** A ReLU. */
-        RELU;
+        RELU,
+        /** A ReLU6, {@code min(max(x, 0), 6)}, handed to {@link Rule#relu} when the rule handles it. */
+        RELU6;
 
         /** Whether the layer has learned weights (a convolution or a dense layer), the layers that are numbered. */
         public boolean hasWeights() {
@@ -214,11 +227,13 @@ public final class LayerwiseBackward {
     /** Parameter-free linear blocks with positive weights: average pooling. */
     private static final Set<String> AVERAGE_NAMES = Set.of("avgPool1d", "avgPool2d", "avgPool3d",
             "globalAvgPool1d", "globalAvgPool2d", "globalAvgPool3d");
+    /** The LambdaBlock names of DJL's ({@code Activation.relu6Block()}) and the TF.js importer's ReLU6. */
+    private static final Set<String> RELU6_NAMES = Set.of("ReLU6", "relu6");
     /** Activations DJL and the TF.js importer name, which have no rule here. */
-    private static final Set<String> OTHER_ACTIVATIONS = Set.of("ReLU6", "relu6", "LeakyReLU", "ELU", "SELU",
+    private static final Set<String> OTHER_ACTIVATIONS = Set.of("LeakyReLU", "ELU", "SELU",
             "GELU", "Swish", "Mish", "sigmoid", "Tanh", "tanh", "softPlus", "softSign", "softmax");
 
-    private enum Kind { SEQUENTIAL, SUM, RELU, AFFINE, BATCH_NORM, AVERAGE, ROUTE, DROPOUT }
+    private enum Kind { SEQUENTIAL, SUM, RELU, RELU6, AFFINE, BATCH_NORM, AVERAGE, ROUTE, DROPOUT }
 
     private static final String LAMBDA_ADVICE = "build ReLUs with Activation.reluBlock(), and pooling and"
             + " flattening with DJL's Pool.*Block and Blocks.batchFlattenBlock(), so that explain4j can tell them"
@@ -371,6 +386,10 @@ public final class LayerwiseBackward {
             if (RELU_NAMES.contains(name)) {
                 return new Node(path, block, Kind.RELU);
             }
+            if (RELU6_NAMES.contains(name)) {
+                return new Node(path, block, Kind.RELU6, "is the activation '" + name + "', for which {method} has"
+                        + " no rule", ACTIVATION_ADVICE);
+            }
             if (ROUTE_NAMES.contains(name)) {
                 return new Node(path, block, Kind.ROUTE);
             }
@@ -397,7 +416,7 @@ public final class LayerwiseBackward {
     /** Refuses the model when a layer before the output cannot be vouched for, naming every such layer. */
     private void check(Node root, Rule rule) {
         List<Node> bad = new ArrayList<>();
-        collect(root, bad, new boolean[1]);
+        collect(root, bad, new boolean[1], rule);
         if (bad.isEmpty()) {
             return;
         }
@@ -417,16 +436,17 @@ public final class LayerwiseBackward {
     }
 
     /** The layers with a problem, in execution order, up to the output layer. */
-    private void collect(Node node, List<Node> bad, boolean[] stopped) {
+    private void collect(Node node, List<Node> bad, boolean[] stopped, Rule rule) {
         int at = bad.size();
         for (Node c : node.children) {
-            collect(c, bad, stopped);
+            collect(c, bad, stopped, rule);
             if (stopped[0]) {
                 break;
             }
         }
         // a join runs only when the output layer is not inside one of its branches
-        if (node.problem != null && !stopped[0]) {
+        boolean handled = node.kind == Kind.RELU6 && rule.handles(LayerType.RELU6);
+        if (node.problem != null && !handled && !stopped[0]) {
             bad.add(at, node);
         }
         if (!node.path.isEmpty() && node.path.equals(seam.outputPath())) {
@@ -519,10 +539,12 @@ public final class LayerwiseBackward {
                     }
                 }
             }
-            if (node.kind == Kind.RELU && !r.out.eq(x.maximum(0)).all().getBoolean()) {
+            if (node.kind == Kind.RELU && !r.out.eq(x.maximum(0)).all().getBoolean()
+                    || node.kind == Kind.RELU6 && !r.out.eq(x.clip(0, 6)).all().getBoolean()) {
                 throw new IllegalArgumentException(rule.method() + " must apply its rule at every ReLU and refuses"
                         + " the model: layer '" + node.path + "' (LambdaBlock '" + ((LambdaBlock) node.block).getName()
-                        + "') is named like a ReLU but does not compute max(x, 0)");
+                        + "') is named like a " + (node.kind == Kind.RELU ? "ReLU but does not compute max(x, 0)"
+                        : "ReLU6 but does not compute min(max(x, 0), 6)"));
             }
             if (!node.path.isEmpty() && node.path.equals(seam.outputPath())) {
                 stopped = true;
@@ -602,6 +624,9 @@ public final class LayerwiseBackward {
                 }
                 case RELU -> {
                     return rule.relu(new View(r, r.in, LayerType.RELU), signal);
+                }
+                case RELU6 -> {
+                    return rule.relu(new View(r, r.in, LayerType.RELU6), signal);
                 }
                 case BATCH_NORM -> {
                     return rule.linear(new View(r, r.in, LayerType.BATCH_NORM), signal);
@@ -689,6 +714,7 @@ public final class LayerwiseBackward {
                 Node node = rec.node;
                 return switch (type) {
                     case RELU -> x.maximum(0);
+                    case RELU6 -> x.clip(0, 6);
                     case SUM -> scaled(x.sum(new int[] {0}), w);
                     case AVERAGE_POOL -> scaled(Pass.this.forward(node, x, store), w);
                     case BATCH_NORM -> {

@@ -3,6 +3,7 @@ package io.github.explain4j.djl.seam;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -101,6 +102,7 @@ public final class TracePass {
     public Trace finish(NDManager resultScope, NDArray output, Map<String, NDArray> activations,
             GradientCollector collector, Function<String, NDArray> layerLeaf) {
         Map<String, NDArray> captured = new LinkedHashMap<>(activations);
+        captured.replaceAll((name, a) -> plainLayout(a));
         NDArray objective = null;
         NDArray inputGradient = null;
         Map<String, NDArray> layerGradients = new LinkedHashMap<>();
@@ -133,6 +135,19 @@ public final class TracePass {
         captured.replaceAll((name, a) -> a.stopGradient());
         return new Trace(input.stopGradient(), output == null ? null : output.stopGradient(), captured, objective,
                 inputGradient, layerGradients, parameterGradients).attachTo(resultScope);
+    }
+
+    /**
+     * {@code a} in the engine's plain row-major layout. MXNet keeps convolution outputs in its CPU library's blocked
+     * layout, whose channel slices it cannot take ("could not construct a sub-memory" for {@code a.get(":, 5")});
+     * a reshape converts the array (differentiably), so objectives and callers may index captured layers freely.
+     */
+    private static NDArray plainLayout(NDArray a) {
+        Shape shape = a.getShape();
+        if (shape.dimension() < 3 || !"MXNet".equals(a.getManager().getEngine().getEngineName())) {
+            return a;
+        }
+        return a.reshape(shape.get(0), shape.get(1), -1).reshape(shape);
     }
 
     /** The values an objective sees. */

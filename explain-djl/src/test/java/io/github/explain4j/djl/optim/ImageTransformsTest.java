@@ -139,6 +139,36 @@ class ImageTransformsTest {
 
     @ParameterizedTest
     @MethodSource("io.github.explain4j.djl.fixtures.TestNets#engines")
+    void theEnginesKernelEqualsTheGenericGatherInValuesAndGradients(String engine) {
+        try (NDManager m = TestNets.manager(engine)) {
+            ImageTransforms standard = new ImageTransforms(Transforms.standard());
+            NDArray x = TestNets.randomInput(m, new Shape(3, 3, 20, 24), DataType.FLOAT64, 21);
+            NDArray probe = TestNets.randomInput(m, new Shape(3, 3, 16, 18), DataType.FLOAT64, 22);
+            SplittableRandom draws = new SplittableRandom(23);
+            ImageTransforms.Affine[] maps = new ImageTransforms.Affine[3];
+            for (int i = 0; i < maps.length; i++) {
+                maps[i] = standard.draw(20, 24, 16, 18, draws);
+            }
+            double[][] kernel = valueAndGradient(engine, x, probe, v -> ImageTransforms.resample(v, maps, 16, 18));
+            double[][] generic = valueAndGradient(engine, x, probe, v -> ImageTransforms.taken(v, maps, 16, 18));
+            assertArrayEquals(generic[0], kernel[0], 1e-9, engine + ": values");
+            assertArrayEquals(generic[1], kernel[1], 1e-9, engine + ": gradients");
+        }
+    }
+
+    private static double[][] valueAndGradient(String engine, NDArray x, NDArray probe,
+            java.util.function.UnaryOperator<NDArray> f) {
+        try (GradientCollector collector = Engine.getEngine(engine).newGradientCollector()) {
+            NDArray leaf = x.duplicate();
+            leaf.setRequiresGradient(true);
+            NDArray out = f.apply(leaf);
+            collector.backward(out.mul(probe).sum());
+            return new double[][] {out.toDoubleArray(), leaf.getGradient().toDoubleArray()};
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.github.explain4j.djl.fixtures.TestNets#engines")
     void transformsThatLeaveNoImageAreRefused(String engine) {
         try (NDManager m = TestNets.manager(engine)) {
             NDArray x = image(m, 1, 4, 4, 7);

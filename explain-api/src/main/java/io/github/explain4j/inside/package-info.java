@@ -1,0 +1,6 @@
+/**
+ * Views of a network's insides as heap values, engine-agnostic: a convolution's kernels ({@link Kernels}) and a
+ * layer's feature maps for an image ({@link LayerActivations}), each with its rendering as an image grid
+ * (cs231n's "visualizing what ConvNets learn": filters and activations).
+ */
+package io.github.explain4j.inside;

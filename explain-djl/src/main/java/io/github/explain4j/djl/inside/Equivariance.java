@@ -1,0 +1,302 @@
+package io.github.explain4j.djl.inside;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import io.github.explain4j.djl.ExplainableModel;
+import io.github.explain4j.djl.seam.Trace;
+import io.github.explain4j.djl.seam.TraceRequest;
+import io.github.explain4j.inside.EquivarianceReport;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;
+import org.ejml.interfaces.linsol.LinearSolverDense;
+
+/**
+ * How equivariant a network's layers are to image transforms (Lenc &amp; Vedaldi, CVPR 2015): for each layer and
+ * transform {@code g}, a channel mixing {@code A} is fitted by ridge regression (EJML) so that
+ * {@code φ(gx) ≈ g·(A φ(x))} over every position of a set of images — {@code g} moving the feature map's positions
+ * as it moves the image's — and measured on held-out images as the normalised error of {@link EquivarianceReport}.
+ * The transforms are the exact ones of the paper's study: horizontal and vertical flips and the quarter turn (square
+ * inputs), which move feature maps without resampling.
+ *
+ * <pre>{@code
+ * EquivarianceReport r = Equivariance.of("stem", "stage2", "stage3").measure(model, fit, heldOut);
+ * r.error("stage3", "flip horizontally");
+ * }</pre>
+ */
+public final class Equivariance {
+
+    /** An image transform that moves pixels exactly, and moves feature maps the same way. */
+    public enum Flip {
+        /** Mirror left–right. */
+        HORIZONTAL("flip horizontally"),
+        /** Mirror top–bottom. */
+        VERTICAL("flip vertically"),
+        /** A quarter turn counter-clockwise (square images and maps). */
+        QUARTER_TURN("rotate 90°");
+
+        private final String label;
+
+        Flip(String label) {
+            this.label = label;
+        }
+
+        /** The name used in reports. */
+        public String label() {
+            return label;
+        }
+
+        /** Where the value at {@code (y, x)} of an {@code h × w} plane goes: {@code {y', x'}}. */
+        int[] move(int y, int x, int h, int w) {
+            return switch (this) {
+                case HORIZONTAL -> new int[] {y, w - 1 - x};
+                case VERTICAL -> new int[] {h - 1 - y, x};
+                case QUARTER_TURN -> new int[] {w - 1 - x, y};
+            };
+        }
+
+        /** {@code (C, H, W)} planes moved. */
+        float[] apply(float[] chw, int c, int h, int w) {
+            if (this == QUARTER_TURN && h != w) {
+                throw new IllegalArgumentException("a quarter turn needs square maps; this one is " + h + "×" + w);
+            }
+            float[] out = new float[chw.length];
+            for (int ch = 0; ch < c; ch++) {
+                for (int y = 0; y < h; y++) {
+                    for (int x = 0; x < w; x++) {
+                        int[] to = move(y, x, h, w);
+                        out[(ch * h + to[0]) * w + to[1]] = chw[(ch * h + y) * w + x];
+                    }
+                }
+            }
+            return out;
+        }
+
+        BufferedImage apply(BufferedImage image) {
+            int h = image.getHeight();
+            int w = image.getWidth();
+            if (this == QUARTER_TURN && h != w) {
+                throw new IllegalArgumentException("a quarter turn needs square images; this one is " + h + "×" + w);
+            }
+            BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    int[] to = move(y, x, h, w);
+                    out.setRGB(to[1], to[0], image.getRGB(x, y));
+                }
+            }
+            return out;
+        }
+    }
+
+    private final List<String> layers;
+    private final List<Flip> transforms;
+    private final double ridge;
+
+    private Equivariance(List<String> layers, List<Flip> transforms, double ridge) {
+        this.layers = layers;
+        this.transforms = transforms;
+        this.ridge = ridge;
+    }
+
+    /** Measures these layers, for every {@link Flip}, with ridge 1e-3 (relative to the features' mean square). */
+    public static Equivariance of(String... layers) {
+        if (layers.length == 0) {
+            throw new IllegalArgumentException("no layer was given; name the layers to measure, e.g. of(\"stage2\")");
+        }
+        return new Equivariance(List.of(layers), List.of(Flip.values()), 1e-3);
+    }
+
+    /** Only these transforms. */
+    public Equivariance transforms(Flip... flips) {
+        if (flips.length == 0) {
+            throw new IllegalArgumentException("no transform was given; pass one or more of " + Arrays.toString(
+                    Flip.values()));
+        }
+        return new Equivariance(layers, List.of(flips), ridge);
+    }
+
+    /** The ridge weight, relative to the mean square of the fitted features (≥ 0). */
+    public Equivariance ridge(double lambda) {
+        if (!(lambda >= 0) || Double.isInfinite(lambda)) {
+            throw new IllegalArgumentException("ridge was " + lambda + "; expected a finite value ≥ 0 (1e-3 is usual)");
+        }
+        return new Equivariance(layers, transforms, lambda);
+    }
+
+    /**
+     * Fits the maps on {@code fit} and measures them on {@code test} (different images). Progress goes to the
+     * model's listener (one unit per image and transform); interrupting the thread cancels.
+     *
+     * @throws IllegalArgumentException for an unknown layer, a layer without {@code (1, C, H, W)} maps, empty sets
+     */
+    public EquivarianceReport measure(ExplainableModel model, List<BufferedImage> fit, List<BufferedImage> test) {
+        Objects.requireNonNull(model, "model");
+        if (fit.isEmpty() || test.isEmpty()) {
+            throw new IllegalArgumentException("fit images " + fit.size() + ", held-out images " + test.size()
+                    + "; both sets need images (Lenc & Vedaldi fit on one set and measure on another)");
+        }
+        List<String> paths = new ArrayList<>();
+        for (String l : layers) {
+            paths.add(model.seam().resolveLayer(l));
+        }
+        double[][] errors = new double[paths.size()][transforms.size()];
+        double[][] identity = new double[paths.size()][transforms.size()];
+        int total = (fit.size() + test.size()) * transforms.size();
+        int done = 0;
+        for (int t = 0; t < transforms.size(); t++) {
+            Flip g = transforms.get(t);
+            Sums[] sums = new Sums[paths.size()];
+            for (BufferedImage image : fit) {
+                List<float[][]> pairs = pairs(model, paths, image, g);
+                for (int l = 0; l < paths.size(); l++) {
+                    float[][] p = pairs.get(l);
+                    if (sums[l] == null) {
+                        sums[l] = new Sums((int) shapeOf(model, paths.get(l))[1]);
+                    }
+                    sums[l].add(p[0], p[1]);
+                }
+                model.progress().progress("Equivariance", ++done, total);
+            }
+            DMatrixRMaj[] maps = new DMatrixRMaj[paths.size()];
+            for (int l = 0; l < paths.size(); l++) {
+                maps[l] = sums[l].solve(ridge, paths.get(l));
+            }
+            double[][] residual = new double[paths.size()][3];
+            for (BufferedImage image : test) {
+                List<float[][]> pairs = pairs(model, paths, image, g);
+                for (int l = 0; l < paths.size(); l++) {
+                    float[][] p = pairs.get(l);
+                    Sums.residual(maps[l], sums[l].c, p[0], p[1], residual[l]);
+                }
+                model.progress().progress("Equivariance", ++done, total);
+            }
+            for (int l = 0; l < paths.size(); l++) {
+                errors[l][t] = residual[l][2] == 0 ? 0 : residual[l][0] / residual[l][2];
+                identity[l][t] = residual[l][2] == 0 ? 0 : residual[l][1] / residual[l][2];
+            }
+        }
+        List<String> names = transforms.stream().map(Flip::label).toList();
+        return new EquivarianceReport(paths, names, errors, identity, fit.size(), test.size(), model.name());
+    }
+
+    /** Per layer: {g·φ(x) as (C, H, W), φ(gx)} — the image's features moved by g, and the moved image's features. */
+    private static List<float[][]> pairs(ExplainableModel model, List<String> paths, BufferedImage image, Flip g) {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new CancellationException("Equivariance was cancelled");
+        }
+        List<float[]> plain = features(model, paths, image);
+        List<float[]> moved = features(model, paths, g.apply(image));
+        List<float[][]> out = new ArrayList<>();
+        for (int l = 0; l < paths.size(); l++) {
+            long[] shape = shapeOf(model, paths.get(l));
+            int c = (int) shape[1];
+            int h = (int) shape[2];
+            int w = (int) shape[3];
+            out.add(new float[][] {g.apply(plain.get(l), c, h, w), moved.get(l)});
+        }
+        return out;
+    }
+
+    private static long[] shapeOf(ExplainableModel model, String path) {
+        for (var info : model.layers()) {
+            if (info.path().equals(path)) {
+                long[] s = info.outputShape();
+                if (s.length != 4) {
+                    throw new IllegalArgumentException("layer '" + path + "' gives shape " + Arrays.toString(s)
+                            + "; equivariance is measured on (N, C, H, W) feature maps");
+                }
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("layer '" + path + "' is not among the model's layers");
+    }
+
+    private static List<float[]> features(ExplainableModel model, List<String> paths, BufferedImage image) {
+        return model.call(scope -> {
+            NDArray x = model.toInput(scope, List.of(image));
+            Trace t = model.seam().trace(scope, TraceRequest.of(x).capture(paths.toArray(String[]::new))
+                    .stopAfterCaptures());
+            List<float[]> out = new ArrayList<>();
+            for (String p : paths) {
+                out.add(t.activation(p).toType(DataType.FLOAT32, false).toFloatArray());
+            }
+            return out;
+        });
+    }
+
+    /** The normal equations of the ridge fit of {@code y ≈ A x} over positions, accumulated image by image. */
+    private static final class Sums {
+        final int c;
+        final DMatrixRMaj xx;
+        final DMatrixRMaj xy;
+        double meanSquare;
+        long rows;
+
+        Sums(int c) {
+            this.c = c;
+            xx = new DMatrixRMaj(c, c);
+            xy = new DMatrixRMaj(c, c);
+        }
+
+        /** Adds every position of {@code x} and {@code y}, both {@code (C, P)} row-major. */
+        void add(float[] x, float[] y) {
+            int p = x.length / c;
+            DMatrixRMaj xm = matrix(x, p);
+            DMatrixRMaj ym = matrix(y, p);
+            CommonOps_DDRM.multAddTransB(xm, xm, xx);
+            CommonOps_DDRM.multAddTransB(xm, ym, xy);
+            for (float v : x) {
+                meanSquare += v * (double) v;
+            }
+            rows += p;
+        }
+
+        /** {@code A} ({@code C × C}) solving {@code (XXᵀ + λ·ms·I) Aᵀ = XYᵀ}. */
+        DMatrixRMaj solve(double ridge, String layer) {
+            DMatrixRMaj lhs = xx.copy();
+            double lambda = ridge * meanSquare / Math.max(1, rows);
+            for (int i = 0; i < c; i++) {
+                lhs.add(i, i, Math.max(lambda, 1e-12));
+            }
+            LinearSolverDense<DMatrixRMaj> solver = LinearSolverFactory_DDRM.symmPosDef(c);
+            if (!solver.setA(lhs)) {
+                throw new IllegalStateException("the fit for layer '" + layer + "' is singular; raise the ridge");
+            }
+            DMatrixRMaj at = new DMatrixRMaj(c, c);
+            solver.solve(xy.copy(), at);
+            DMatrixRMaj a = new DMatrixRMaj(c, c);
+            CommonOps_DDRM.transpose(at, a);
+            return a;
+        }
+
+        /** Adds {‖y − Ax‖², ‖y − x‖², ‖y‖²} over the positions of one image to {@code into}. */
+        static void residual(DMatrixRMaj a, int c, float[] x, float[] y, double[] into) {
+            int p = x.length / c;
+            DMatrixRMaj xm = matrix(x, p);
+            DMatrixRMaj ax = new DMatrixRMaj(c, p);
+            CommonOps_DDRM.mult(a, xm, ax);
+            for (int i = 0; i < x.length; i++) {
+                double d = y[i] - ax.data[i];
+                double e = y[i] - x[i];
+                into[0] += d * d;
+                into[1] += e * e;
+                into[2] += y[i] * (double) y[i];
+            }
+        }
+
+        private static DMatrixRMaj matrix(float[] v, int p) {
+            DMatrixRMaj m = new DMatrixRMaj(v.length / p, p);
+            for (int i = 0; i < v.length; i++) {
+                m.data[i] = v[i];
+            }
+            return m;
+        }
+    }
+}
