@@ -26,10 +26,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * <ul>
  *   <li>PGD L∞ ε = 0.1, 40 steps of 0.01, random start, seed 1, on the first 1,000 test images (clean accuracy
  *       0.927 on both engines), each image stopping at its first misclassified iterate: accuracy 0.002 (PyTorch)
- *       and 0.005 (MXNet), with 4,161 / 4,250 image passes (about 4 steps per image); 6–8 s per engine with the
- *       machine lightly loaded, 15–32 s at a load average of 9. Without stopping (the last iterate, as Madry et
+ *       and 0.005 (MXNet), with 4,161 / 4,250 image passes (about 4 steps per image); 4.7–5.0 s per engine at a
+ *       load average of 2, 15–32 s at a load average of 9. Without stopping (the last iterate, as Madry et
  *       al.): accuracy 0.005 on the first 200 images and 0.010 on the first 100, both engines. Asserted: clean
- *       ≥ 0.90, under attack &lt; 0.10 for both forms (the whole test: 15–50 s per engine).</li>
+ *       ≥ 0.90, under attack &lt; 0.10 for both forms (the whole test: 8–10 s per engine at load 2, 28–50 s at load
+ *       9).</li>
  *   <li>Fooling images from uniform noise (default step length 0.05·√784 = 1.4 in L2 pixel units): with seeds 1,
  *       2, 3, after 2 steps every class is the model's choice (p ≥ 0.83), after 3 steps every class has
  *       p ≥ 0.991, identical on both engines to 10⁻⁶. Asserted: p ≥ 0.99 for all ten classes within a budget of
