@@ -1,0 +1,233 @@
+package io.github.explain4j.render;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.FontMetrics;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.geom.AffineTransform;
+import java.awt.geom.Path2D;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * A line plot drawn with {@code java.awt} only: one or more series of points joined by lines and marked by dots,
+ * on linear axes with ticks, axis labels, a title and a legend — e.g. accuracy under attack against ε. Immutable;
+ * the withers return new plots. Write the image with {@link Heatmaps#write}.
+ *
+ * <pre>{@code
+ * BufferedImage png = LinePlot.titled("FashionNet under PGD L∞").axes("ε (pixel units)", "accuracy")
+ *         .yRange(0, 1).series("PGD-40", eps, accuracy).render(640, 420);
+ * }</pre>
+ */
+public final class LinePlot {
+
+    /** The colours of successive series. */
+    private static final Color[] PALETTE = {
+        new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e), new Color(0x9467bd)
+    };
+
+    private record Series(String name, double[] x, double[] y) {}
+
+    private final String title;
+    private final String xLabel;
+    private final String yLabel;
+    private final double[] yRange;
+    private final List<Series> series;
+
+    private LinePlot(String title, String xLabel, String yLabel, double[] yRange, List<Series> series) {
+        this.title = title;
+        this.xLabel = xLabel;
+        this.yLabel = yLabel;
+        this.yRange = yRange;
+        this.series = List.copyOf(series);
+    }
+
+    /** An empty plot with a title. */
+    public static LinePlot titled(String title) {
+        return new LinePlot(Objects.requireNonNull(title, "title"), "", "", null, List.of());
+    }
+
+    /** The axes' labels. */
+    public LinePlot axes(String x, String y) {
+        return new LinePlot(title, Objects.requireNonNull(x, "x label"), Objects.requireNonNull(y, "y label"), yRange,
+                series);
+    }
+
+    /** A fixed y range (by default the data's, padded). */
+    public LinePlot yRange(double min, double max) {
+        if (!(min < max) || !Double.isFinite(min) || !Double.isFinite(max)) {
+            throw new IllegalArgumentException("y range was [" + min + ", " + max + "]; expected finite min < max");
+        }
+        return new LinePlot(title, xLabel, yLabel, new double[] {min, max}, series);
+    }
+
+    /** Adds a series: points {@code (x[i], y[i])}, drawn in the order given. */
+    public LinePlot series(String name, double[] x, double[] y) {
+        Objects.requireNonNull(name, "series name");
+        if (x.length != y.length || x.length == 0) {
+            throw new IllegalArgumentException("series '" + name + "' has " + x.length + " x values and " + y.length
+                    + " y values; expected the same positive number");
+        }
+        for (int i = 0; i < x.length; i++) {
+            if (!Double.isFinite(x[i]) || !Double.isFinite(y[i])) {
+                throw new IllegalArgumentException("series '" + name + "' has the point (" + x[i] + ", " + y[i]
+                        + ") at " + i + "; expected finite values");
+            }
+        }
+        List<Series> all = new ArrayList<>(series);
+        all.add(new Series(name, x.clone(), y.clone()));
+        return new LinePlot(title, xLabel, yLabel, yRange, all);
+    }
+
+    /** Draws the plot on a white {@code width × height} image. */
+    public BufferedImage render(int width, int height) {
+        if (width < 200 || height < 150) {
+            throw new IllegalArgumentException("plot size was " + width + "×" + height + "; expected at least 200×150");
+        }
+        if (series.isEmpty()) {
+            throw new IllegalStateException("the plot has no series; add one with series(name, x, y)");
+        }
+        double[] xr = range(true);
+        double[] yr = yRange != null ? yRange : range(false);
+        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, width, height);
+            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+            FontMetrics fm = g.getFontMetrics();
+            int left = 64;
+            int right = width - 16;
+            int top = 36;
+            int bottom = height - 48;
+            g.setColor(Color.BLACK);
+            g.setFont(g.getFont().deriveFont(Font.BOLD, 14f));
+            g.drawString(title, (width - g.getFontMetrics().stringWidth(title)) / 2, 22);
+            g.setFont(g.getFont().deriveFont(Font.PLAIN, 12f));
+            // grid and ticks
+            double[] xt = ticks(xr[0], xr[1]);
+            double[] yt = ticks(yr[0], yr[1]);
+            for (double t : xt) {
+                int px = px(t, xr, left, right);
+                g.setColor(new Color(0xE6E6E6));
+                g.drawLine(px, top, px, bottom);
+                g.setColor(Color.BLACK);
+                g.drawLine(px, bottom, px, bottom + 4);
+                String s = label(t, xt);
+                g.drawString(s, px - fm.stringWidth(s) / 2, bottom + 6 + fm.getAscent());
+            }
+            for (double t : yt) {
+                int py = py(t, yr, top, bottom);
+                g.setColor(new Color(0xE6E6E6));
+                g.drawLine(left, py, right, py);
+                g.setColor(Color.BLACK);
+                g.drawLine(left - 4, py, left, py);
+                String s = label(t, yt);
+                g.drawString(s, left - 6 - fm.stringWidth(s), py + fm.getAscent() / 2 - 1);
+            }
+            g.setColor(Color.BLACK);
+            g.drawRect(left, top, right - left, bottom - top);
+            g.drawString(xLabel, (left + right - fm.stringWidth(xLabel)) / 2, height - 10);
+            AffineTransform saved = g.getTransform();
+            g.rotate(-Math.PI / 2);
+            g.drawString(yLabel, -(top + bottom + fm.stringWidth(yLabel)) / 2, 16);
+            g.setTransform(saved);
+            // series
+            g.setClip(left - 4, top - 4, right - left + 9, bottom - top + 9);
+            for (int s = 0; s < series.size(); s++) {
+                Series line = series.get(s);
+                g.setColor(PALETTE[s % PALETTE.length]);
+                g.setStroke(new BasicStroke(2f));
+                Path2D.Double path = new Path2D.Double();
+                for (int i = 0; i < line.x().length; i++) {
+                    double px = pxd(line.x()[i], xr, left, right);
+                    double py = pyd(line.y()[i], yr, top, bottom);
+                    if (i == 0) {
+                        path.moveTo(px, py);
+                    } else {
+                        path.lineTo(px, py);
+                    }
+                }
+                g.draw(path);
+                for (int i = 0; i < line.x().length; i++) {
+                    int px = px(line.x()[i], xr, left, right);
+                    int py = py(line.y()[i], yr, top, bottom);
+                    g.fillOval(px - 3, py - 3, 7, 7);
+                }
+            }
+            g.setClip(null);
+            // legend, top right inside the frame
+            int ly = top + 8;
+            for (int s = 0; s < series.size(); s++) {
+                String name = series.get(s).name();
+                int lx = right - 12 - fm.stringWidth(name) - 24;
+                g.setColor(PALETTE[s % PALETTE.length]);
+                g.fillRect(lx, ly + fm.getAscent() / 2 - 1, 18, 3);
+                g.setColor(Color.BLACK);
+                g.drawString(name, lx + 24, ly + fm.getAscent());
+                ly += fm.getHeight() + 2;
+            }
+        } finally {
+            g.dispose();
+        }
+        return out;
+    }
+
+    /** The data's range on one axis, padded by 5 % (a single value gets ±0.5). */
+    private double[] range(boolean x) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (Series s : series) {
+            for (double v : x ? s.x() : s.y()) {
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+            }
+        }
+        if (min == max) {
+            return new double[] {min - 0.5, max + 0.5};
+        }
+        double pad = 0.05 * (max - min);
+        return new double[] {min - pad, max + pad};
+    }
+
+    /** Round tick values covering {@code [min, max]}: steps of 1, 2 or 5 × 10ᵏ, about five of them. */
+    static double[] ticks(double min, double max) {
+        double raw = (max - min) / 5;
+        double power = Math.pow(10, Math.floor(Math.log10(raw)));
+        double step = power * (raw / power < 1.5 ? 1 : raw / power < 3.5 ? 2 : raw / power < 7.5 ? 5 : 10);
+        List<Double> out = new ArrayList<>();
+        for (double t = Math.ceil(min / step - 1e-9) * step; t <= max + 1e-9 * step; t += step) {
+            out.add(Math.abs(t) < 1e-12 * step ? 0 : t);
+        }
+        return out.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    private static String label(double t, double[] all) {
+        double step = all.length > 1 ? Math.abs(all[1] - all[0]) : 1;
+        int decimals = Math.max(0, (int) Math.ceil(-Math.log10(step) - 1e-9));
+        return String.format(Locale.ROOT, "%." + decimals + "f", t);
+    }
+
+    private static double pxd(double v, double[] r, int left, int right) {
+        return left + (v - r[0]) / (r[1] - r[0]) * (right - left);
+    }
+
+    private static double pyd(double v, double[] r, int top, int bottom) {
+        return bottom - (v - r[0]) / (r[1] - r[0]) * (bottom - top);
+    }
+
+    private static int px(double v, double[] r, int left, int right) {
+        return (int) Math.round(pxd(v, r, left, right));
+    }
+
+    private static int py(double v, double[] r, int top, int bottom) {
+        return (int) Math.round(pyd(v, r, top, bottom));
+    }
+}
