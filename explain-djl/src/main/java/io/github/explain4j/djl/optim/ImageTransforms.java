@@ -184,16 +184,13 @@ public final class ImageTransforms {
                     int o = oy * outWidth + ox;
                     Corners k = Corners.at(m, oy, ox);
                     for (int t = 0; t < 4; t++) {
-                        int y = k.y0 + (t >> 1);
-                        int x = k.x0 + (t & 1);
-                        double wt = k.weight(t);
-                        if (y >= 0 && y < h && x >= 0 && x < w) {
-                            index[(i * 4 + t) * plane + o] = (long) y * w + x;
-                            weight[(i * 4 + t) * plane + o] = wt;
-                        } else {
-                            fill[i * plane + o] += wt * FILL;
+                        long at = k.index(t, h, w);
+                        if (at >= 0) {
+                            index[(i * 4 + t) * plane + o] = at;
+                            weight[(i * 4 + t) * plane + o] = k.weight(t);
                         }
                     }
+                    fill[i * plane + o] = k.outside(h, w) * FILL;
                 }
             }
         }
@@ -228,13 +225,7 @@ public final class ImageTransforms {
                     Corners k = Corners.at(m, oy, ox);
                     grid[i * 2 * plane + o] = k.sx * 2 / (w - 1) - 1;
                     grid[(i * 2 + 1) * plane + o] = k.sy * 2 / (h - 1) - 1;
-                    for (int t = 0; t < 4; t++) {
-                        int y = k.y0 + (t >> 1);
-                        int x = k.x0 + (t & 1);
-                        if (!(y >= 0 && y < h && x >= 0 && x < w)) {
-                            fill[i * plane + o] += k.weight(t) * FILL;
-                        }
-                    }
+                    fill[i * plane + o] = k.outside(h, w) * FILL;
                 }
             }
         }
@@ -262,6 +253,22 @@ public final class ImageTransforms {
         double weight(int t) {
             return ((t >> 1) == 1 ? ty : 1 - ty) * ((t & 1) == 1 ? tx : 1 - tx);
         }
+
+        /** Tap {@code t}'s index in an {@code h × w} plane, or −1 when it falls outside. */
+        long index(int t, int h, int w) {
+            int y = y0 + (t >> 1);
+            int x = x0 + (t & 1);
+            return y >= 0 && y < h && x >= 0 && x < w ? (long) y * w + x : -1;
+        }
+
+        /** The summed weight of the taps outside an {@code h × w} plane. */
+        double outside(int h, int w) {
+            double sum = 0;
+            for (int t = 0; t < 4; t++) {
+                sum += index(t, h, w) < 0 ? weight(t) : 0;
+            }
+            return sum;
+        }
     }
 
     /**
@@ -287,15 +294,13 @@ public final class ImageTransforms {
                         int o = (i * c + ch) * plane + oy * outWidth + ox;
                         long base = (long) (i * c + ch) * h * w;
                         for (int k = 0; k < 4; k++) {
-                            int y = q.y0() + (k >> 1);
-                            int x = q.x0() + (k & 1);
-                            if (y >= 0 && y < h && x >= 0 && x < w) {
-                                index[k][o] = base + (long) y * w + x;
+                            long at = q.index(k, h, w);
+                            if (at >= 0) {
+                                index[k][o] = base + at;
                                 weight[k][o] = q.weight(k);
-                            } else {
-                                outside[o] += q.weight(k);
                             }
                         }
+                        outside[o] = q.outside(h, w);
                     }
                 }
             }
