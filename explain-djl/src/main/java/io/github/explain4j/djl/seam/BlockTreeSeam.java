@@ -565,15 +565,25 @@ public final class BlockTreeSeam implements ModelSeam {
         }
     }
 
+    /**
+     * A BatchNorm's inference map {@code y = x·scale + shift}, as one kernel forward and one backward where the engine
+     * has a fast and right one. PyTorch: its batch norm with {@code training=false}. MXNet: a 1×1 convolution with
+     * one group per channel (weights the scale, bias the shift). MXNet's own batch norm with
+     * {@code use_global_stats=True} runs as fast but its backward pass is wrong on some layers of the imported
+     * MobileNetV2 (up to 4 % of the largest input gradient, found by comparing with the layer-by-layer chain rule and
+     * with PyTorch; see BatchNormGradientTest), and the plain affine map costs two of MXNet's slow broadcast kernels
+     * each way (the floor of a MobileNetV2 backward pass about 4× slower). Other engines and layouts keep the affine
+     * map.
+     */
     private static NDArray batchNorm(BatchNorm bn, NDArray x, ParameterStore store) {
+        BatchNormView b = BatchNormView.of(bn, x, store);
         String engine = x.getManager().getEngine().getEngineName();
         if ("PyTorch".equals(engine)) {
-            BatchNormView b = BatchNormView.of(bn, x, store);
             return BatchNorm.batchNorm(x, b.mean(), b.variance(), b.gamma(), b.beta(), b.axis(), 0.9f, b.epsilon(),
                     false).singletonOrThrow();
         }
-        NDArray[] affine = batchNormAffine(bn, x, store);
-        if ("MXNet".equals(engine) && x.getShape().dimension() == 4 && BatchNormView.channelAxis(bn, x) == 1) {
+        NDArray[] affine = b.affine(x);
+        if ("MXNet".equals(engine) && x.getShape().dimension() == 4 && b.channelAxis(x) == 1) {
             long c = affine[0].size();
             return Conv2d.conv2d(x, affine[0].reshape(c, 1, 1, 1), affine[1].reshape(c), new Shape(1, 1),
                     new Shape(0, 0), new Shape(1, 1), (int) c).singletonOrThrow();
@@ -581,29 +591,9 @@ public final class BlockTreeSeam implements ModelSeam {
         return x.mul(affine[0]).add(affine[1]);
     }
 
-    /*
-     * A BatchNorm's inference map y = x·scale + shift, as one kernel forward and one backward where the engine has
-     * a fast and right one. PyTorch: its batch norm with training=false. MXNet: a 1×1 convolution with one group per
-     * channel (weights the scale, bias the shift). MXNet's own batch norm with use_global_stats=True runs as fast
-     * but its backward pass is wrong on some layers of the imported MobileNetV2 (up to 4 % of the largest input
-     * gradient, found by comparing with the layer-by-layer chain rule and with PyTorch; see
-     * BatchNormGradientTest), and the plain affine map costs two of MXNet's slow broadcast kernels each way (the
-     * floor of a MobileNetV2 backward pass about 4× slower). Other engines and layouts keep the affine map.
-     */
-
     /** A BatchNorm's settings and parameters as one pass sees them. */
     private record BatchNormView(int axis, float epsilon, NDArray gamma, NDArray beta, NDArray mean,
             NDArray variance) {
-        /** The channel axis of {@code bn} on {@code x}, counted from 0. */
-        static int channelAxis(BatchNorm bn, NDArray x) {
-            try {
-                int axis = BN_AXIS.getInt(bn);
-                return axis < 0 ? x.getShape().dimension() + axis : axis;
-            } catch (IllegalAccessException e) {
-                throw new IllegalStateException("cannot read BatchNorm settings", e);
-            }
-        }
-
         static BatchNormView of(BatchNorm bn, NDArray x, ParameterStore store) {
             int axis;
             float epsilon;
@@ -620,19 +610,27 @@ public final class BlockTreeSeam implements ModelSeam {
             return new BatchNormView(axis, epsilon, p.get("gamma"), p.get("beta"), p.get("runningMean"),
                     p.get("runningVar"));
         }
+
+        /** The channel axis on {@code x}, counted from 0. */
+        int channelAxis(NDArray x) {
+            return axis < 0 ? x.getShape().dimension() + axis : axis;
+        }
+
+        /** The inference map's {scale, shift}, shaped to broadcast against {@code x}. */
+        NDArray[] affine(NDArray x) {
+            NDArray scale = gamma.div(variance.add(epsilon).sqrt());
+            NDArray shift = beta.sub(mean.mul(scale));
+            long[] shape = new long[x.getShape().dimension()];
+            java.util.Arrays.fill(shape, 1);
+            shape[channelAxis(x)] = scale.size();
+            Shape broadcast = new Shape(shape);
+            return new NDArray[] {scale.reshape(broadcast), shift.reshape(broadcast)};
+        }
     }
 
     /** A BatchNorm's inference map {@code y = x·scale + shift}: {scale, shift}, shaped to broadcast against x. */
     static NDArray[] batchNormAffine(BatchNorm bn, NDArray x, ParameterStore store) {
-        BatchNormView b = BatchNormView.of(bn, x, store);
-        NDArray scale = b.gamma().div(b.variance().add(b.epsilon()).sqrt());
-        NDArray shift = b.beta().sub(b.mean().mul(scale));
-        long[] shape = new long[x.getShape().dimension()];
-        java.util.Arrays.fill(shape, 1);
-        int ax = b.axis() < 0 ? shape.length + b.axis() : b.axis();
-        shape[ax] = scale.size();
-        Shape broadcast = new Shape(shape);
-        return new NDArray[] {scale.reshape(broadcast), shift.reshape(broadcast)};
+        return BatchNormView.of(bn, x, store).affine(x);
     }
 
     private static Field field(Class<?> type, String name) {
