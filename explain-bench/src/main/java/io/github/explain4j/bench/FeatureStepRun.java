@@ -269,10 +269,7 @@ public final class FeatureStepRun {
                 }
                 try (NDManager m = scope.newSubManager()) {
                     record(t, r, "  image(theta), forward only", () -> sync(pieces.image(theta)));
-                    record(t, r, "    spectrum scale, built twice (Java + copy)", () -> {
-                        sync(pieces.spectrumScale(m, type));
-                        sync(pieces.spectrumScale(m, type));
-                    });
+                    record(t, r, "    spectrum scale (Java + copy)", () -> sync(pieces.spectrumScale(m, type)));
                     record(t, r, "    DFT matrices (Java cos/sin + copy)", () -> sync(pieces.dftMatrices(m, type)[3]));
                     NDArray re = theta.get(0).mul(scale);
                     NDArray im = theta.get(1).mul(scale);

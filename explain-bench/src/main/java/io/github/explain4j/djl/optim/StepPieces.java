@@ -42,7 +42,7 @@ public final class StepPieces {
         return parameterization.image(theta);
     }
 
-    /** {@link ImageParameterization#spectrumScale} once (the library builds it twice per step). */
+    /** {@link ImageParameterization#spectrumScale}, as the library builds it once per image call. */
     public NDArray spectrumScale(NDManager m, DataType type) {
         return parameterization.spectrumScale(m, type);
     }

@@ -75,12 +75,17 @@ public final class ImageParameterization {
 
     /** The images {@code (N, C, H, W)} in [0, 1] (for the range NONE, unbounded) from the parameters. */
     public NDArray image(NDArray parameters) {
+        if (description.space() == Parameterization.Space.PIXELS) {
+            return finish(parameters);
+        }
         NDManager m = parameters.getManager();
         DataType type = parameters.getDataType();
-        NDArray raw = description.space() == Parameterization.Space.PIXELS ? parameters
-                : inverseRealFft2(parameters.get(0).mul(spectrumScale(m, type)),
-                        parameters.get(1).mul(spectrumScale(m, type)), height, width).div(4);
-        return finish(raw);
+        return fromSpectrum(parameters, spectrumScale(m, type), dftMatrices(m, type, height, width));
+    }
+
+    /** The Fourier parameterisation's images from its parameters and constants (in the parameters' scope). */
+    private NDArray fromSpectrum(NDArray parameters, NDArray scale, NDArray[] dft) {
+        return finish(inverseRealFft2(parameters.get(0).mul(scale), parameters.get(1).mul(scale), dft).div(4));
     }
 
     /** Colour decorrelation and range, after the spatial parameterisation. */
@@ -124,12 +129,11 @@ public final class ImageParameterization {
                 return ImageParameterization.this.image(parameters);
             }
             NDManager m = parameters.getManager();
-            NDArray s = local(scale, m);
             NDArray[] d = new NDArray[dft.length];
             for (int i = 0; i < d.length; i++) {
                 d[i] = local(dft[i], m);
             }
-            return finish(inverseRealFft2(parameters.get(0).mul(s), parameters.get(1).mul(s), d).div(4));
+            return fromSpectrum(parameters, local(scale, m), d);
         }
 
         private NDArray local(NDArray constant, NDManager m) {
