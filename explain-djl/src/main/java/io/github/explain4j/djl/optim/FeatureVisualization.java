@@ -27,6 +27,7 @@ import java.util.SortedMap;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
+import java.util.function.UnaryOperator;
 
 /**
  * Feature visualisation by optimisation: the image that maximises an {@link Objective} — a class, a channel, a
@@ -341,29 +342,31 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
                             + " was cancelled at step " + step + " of " + steps);
                 }
                 try (NDManager pass = scope.newSubManager()) {
+                    // the step's random draws; a fresh stream per call, so that every build of the input sees them
                     long drawSeed = settings.seed() * 1_000_003L + step;
+                    UnaryOperator<NDArray> toInput = pixels -> transforms.apply(pixels, h, w,
+                            new SplittableRandom(drawSeed)).sub(mean).div(std);
+                    double value;
+                    NDArray gradient;
                     if (redirect != null && step <= settings.redirectedRelu()) {
                         RedirectedRelu.Step r = redirect.step(pass, theta, q -> {
                             NDArray pixels = bound.image(q);
-                            NDArray seen = transforms.apply(pixels, h, w, new SplittableRandom(drawSeed));
-                            return new RedirectedRelu.Built(pixels, seen.sub(mean).div(std));
+                            return new RedirectedRelu.Built(pixels, toInput.apply(pixels));
                         });
-                        history[step - 1] = finite(r.value(), step);
-                        update(theta, first, second, r.gradient(), step);
-                        keep(intermediates, parameters, theta, step);
-                        model.progress().progress(name(), step, steps);
-                        continue;
+                        value = r.value();
+                        gradient = r.gradient();
+                    } else {
+                        NDArray[] image = new NDArray[1];
+                        TraceRequest request = Objectives.request(TraceRequest.fromParameters(List.of(theta), q -> {
+                            image[0] = bound.image(q.head());
+                            return toInput.apply(image[0]);
+                        }), settings.objective(), () -> image[0]);
+                        Trace t = model.seam().trace(pass, request);
+                        value = t.objectiveValue();
+                        gradient = t.parameterGradients().get(0);
                     }
-                    SplittableRandom draws = new SplittableRandom(drawSeed);
-                    NDArray[] image = new NDArray[1];
-                    TraceRequest request = Objectives.request(TraceRequest.fromParameters(List.of(theta), q -> {
-                        image[0] = bound.image(q.head());
-                        NDArray seen = transforms.apply(image[0], h, w, draws);
-                        return seen.sub(mean).div(std);
-                    }), settings.objective(), () -> image[0]);
-                    Trace t = model.seam().trace(pass, request);
-                    history[step - 1] = finite(t.objectiveValue(), step);
-                    update(theta, first, second, t.parameterGradients().get(0), step);
+                    history[step - 1] = finite(value, step);
+                    update(theta, first, second, gradient, step);
                     keep(intermediates, parameters, theta, step);
                 }
                 model.progress().progress(name(), step, steps);
