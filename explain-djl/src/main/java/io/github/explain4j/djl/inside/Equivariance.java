@@ -143,82 +143,82 @@ public final class Equivariance {
                     + "; both sets need images (Lenc & Vedaldi fit on one set and measure on another)");
         }
         List<String> paths = new ArrayList<>();
+        List<long[]> shapes = new ArrayList<>();
         for (String l : layers) {
-            paths.add(model.seam().resolveLayer(l));
+            String path = model.seam().resolveLayer(l);
+            long[] shape = model.layer(path).outputShape();
+            if (shape.length != 4) {
+                throw new IllegalArgumentException("layer '" + path + "' gives shape " + Arrays.toString(shape)
+                        + "; equivariance is measured on (N, C, H, W) feature maps");
+            }
+            paths.add(path);
+            shapes.add(shape);
         }
-        double[][] errors = new double[paths.size()][transforms.size()];
-        double[][] identity = new double[paths.size()][transforms.size()];
-        int total = (fit.size() + test.size()) * transforms.size();
-        int done = 0;
-        for (int t = 0; t < transforms.size(); t++) {
-            Flip g = transforms.get(t);
-            Sums[] sums = new Sums[paths.size()];
-            for (BufferedImage image : fit) {
-                List<float[][]> pairs = pairs(model, paths, image, g);
-                for (int l = 0; l < paths.size(); l++) {
-                    float[][] p = pairs.get(l);
-                    if (sums[l] == null) {
-                        sums[l] = new Sums((int) shapeOf(model, paths.get(l))[1]);
-                    }
-                    sums[l].add(p[0], p[1]);
-                }
-                model.progress().progress("Equivariance", ++done, total);
+        int layerCount = paths.size();
+        int transformCount = transforms.size();
+        Sums[][] sums = new Sums[transformCount][layerCount];
+        for (int t = 0; t < transformCount; t++) {
+            for (int l = 0; l < layerCount; l++) {
+                sums[t][l] = new Sums((int) shapes.get(l)[1]);
             }
-            DMatrixRMaj[] maps = new DMatrixRMaj[paths.size()];
-            for (int l = 0; l < paths.size(); l++) {
-                maps[l] = sums[l].solve(ridge, paths.get(l));
+        }
+        int total = (fit.size() + test.size()) * transformCount;
+        int[] done = {0};
+        // each image's own features once, then those of each transformed copy
+        forEachPair(model, paths, shapes, fit, done, total, (t, l, moved, features) -> sums[t][l].add(moved,
+                features));
+        DMatrixRMaj[][] maps = new DMatrixRMaj[transformCount][layerCount];
+        for (int t = 0; t < transformCount; t++) {
+            for (int l = 0; l < layerCount; l++) {
+                maps[t][l] = sums[t][l].solve(ridge, paths.get(l));
             }
-            double[][] residual = new double[paths.size()][3];
-            for (BufferedImage image : test) {
-                List<float[][]> pairs = pairs(model, paths, image, g);
-                for (int l = 0; l < paths.size(); l++) {
-                    float[][] p = pairs.get(l);
-                    Sums.residual(maps[l], sums[l].c, p[0], p[1], residual[l]);
-                }
-                model.progress().progress("Equivariance", ++done, total);
-            }
-            for (int l = 0; l < paths.size(); l++) {
-                errors[l][t] = residual[l][2] == 0 ? 0 : residual[l][0] / residual[l][2];
-                identity[l][t] = residual[l][2] == 0 ? 0 : residual[l][1] / residual[l][2];
+        }
+        double[][][] residual = new double[transformCount][layerCount][3];
+        forEachPair(model, paths, shapes, test, done, total, (t, l, moved, features) -> Sums.residual(maps[t][l],
+                sums[t][l].c, moved, features, residual[t][l]));
+        double[][] errors = new double[layerCount][transformCount];
+        double[][] identity = new double[layerCount][transformCount];
+        for (int t = 0; t < transformCount; t++) {
+            for (int l = 0; l < layerCount; l++) {
+                double[] r = residual[t][l];
+                errors[l][t] = r[2] == 0 ? 0 : r[0] / r[2];
+                identity[l][t] = r[2] == 0 ? 0 : r[1] / r[2];
             }
         }
         List<String> names = transforms.stream().map(Flip::label).toList();
         return new EquivarianceReport(paths, names, errors, identity, fit.size(), test.size(), model.name());
     }
 
-    /** Per layer: {g·φ(x) as (C, H, W), φ(gx)} — the image's features moved by g, and the moved image's features. */
-    private static List<float[][]> pairs(ExplainableModel model, List<String> paths, BufferedImage image, Flip g) {
-        if (Thread.currentThread().isInterrupted()) {
-            throw new CancellationException("Equivariance was cancelled");
-        }
-        List<float[]> plain = features(model, paths, image);
-        List<float[]> moved = features(model, paths, g.apply(image));
-        List<float[][]> out = new ArrayList<>();
-        for (int l = 0; l < paths.size(); l++) {
-            long[] shape = shapeOf(model, paths.get(l));
-            int c = (int) shape[1];
-            int h = (int) shape[2];
-            int w = (int) shape[3];
-            out.add(new float[][] {g.apply(plain.get(l), c, h, w), moved.get(l)});
-        }
-        return out;
+    /** What is done with one layer's pair for one transform: {@code g·φ(x)} and {@code φ(gx)}, both (C, H, W). */
+    @FunctionalInterface
+    private interface PairUse {
+        void accept(int transform, int layer, float[] moved, float[] features);
     }
 
-    private static long[] shapeOf(ExplainableModel model, String path) {
-        for (var info : model.layers()) {
-            if (info.path().equals(path)) {
-                long[] s = info.outputShape();
-                if (s.length != 4) {
-                    throw new IllegalArgumentException("layer '" + path + "' gives shape " + Arrays.toString(s)
-                            + "; equivariance is measured on (N, C, H, W) feature maps");
+    /**
+     * For every image, the features of the image itself (once) and of each transformed copy, handed on per transform
+     * and layer as {g·φ(x), φ(gx)}; one progress unit per image and transform, cancellable between passes.
+     */
+    private void forEachPair(ExplainableModel model, List<String> paths, List<long[]> shapes,
+            List<BufferedImage> images, int[] done, int total, PairUse use) {
+        for (BufferedImage image : images) {
+            List<float[]> plain = features(model, paths, image);
+            for (int t = 0; t < transforms.size(); t++) {
+                Flip g = transforms.get(t);
+                List<float[]> moved = features(model, paths, g.apply(image));
+                for (int l = 0; l < paths.size(); l++) {
+                    long[] s = shapes.get(l);
+                    use.accept(t, l, g.apply(plain.get(l), (int) s[1], (int) s[2], (int) s[3]), moved.get(l));
                 }
-                return s;
+                model.progress().progress("Equivariance", ++done[0], total);
             }
         }
-        throw new IllegalArgumentException("layer '" + path + "' is not among the model's layers");
     }
 
     private static List<float[]> features(ExplainableModel model, List<String> paths, BufferedImage image) {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new CancellationException("Equivariance was cancelled");
+        }
         return model.call(scope -> {
             NDArray x = model.toInput(scope, List.of(image));
             Trace t = model.seam().trace(scope, TraceRequest.of(x).capture(paths.toArray(String[]::new))
