@@ -113,6 +113,14 @@ public record InputSpec(int channels, int height, int width, float[] mean, float
         return i;
     }
 
+    /**
+     * {@code image} as this input takes it, before normalisation: {@code C×H×W} pixel values in [0, 1] at this
+     * size and channel count, resized with this spec's policy.
+     */
+    public float[] pixels(java.awt.image.BufferedImage image) {
+        return Images.toChw(image, channels, height, width, resize);
+    }
+
     /** Normalises one pixel-space value of a channel. */
     public float normalize(int channel, float pixel) {
         return (pixel - mean[channel]) / std[channel];

@@ -292,7 +292,7 @@ public final class ExplainableModel {
         int plane = h * w;
         float[] batch = new float[images.size() * c * plane];
         for (int n = 0; n < images.size(); n++) {
-            float[] chw = Images.toChw(images.get(n), c, h, w, spec.resize());
+            float[] chw = spec.pixels(images.get(n));
             for (int ch = 0; ch < c; ch++) {
                 for (int i = 0; i < plane; i++) {
                     batch[(n * c + ch) * plane + i] = spec.normalize(ch, chw[ch * plane + i]);

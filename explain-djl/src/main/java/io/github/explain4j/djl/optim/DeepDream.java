@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.github.explain4j.api.Images;
 import io.github.explain4j.api.InputSpec;
 import io.github.explain4j.api.Provenance;
 import io.github.explain4j.api.Resampling;
@@ -150,8 +149,7 @@ public final class DeepDream {
     public FeatureImage dream(ExplainableModel model, BufferedImage photo) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(photo, "photo was null; pass a decoded image (Images.read(path))");
-        InputSpec spec = model.spec();
-        return dream(model, Images.toChw(photo, spec.channels(), spec.height(), spec.width(), spec.resize()));
+        return dream(model, model.spec().pixels(photo));
     }
 
     /** Dreams on an image in pixel space, {@code C×H×W} at the model's input size, values in [0, 1]. */

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
-import io.github.explain4j.api.Images;
 import io.github.explain4j.api.InputSpec;
 import io.github.explain4j.api.Inverter;
 import io.github.explain4j.api.Provenance;
@@ -235,8 +234,7 @@ public final class FeatureInversion implements Inverter<ExplainableModel, float[
     public Inversion invert(ExplainableModel model, BufferedImage photo) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(photo, "photo was null; pass a decoded image (Images.read(path))");
-        InputSpec spec = model.spec();
-        return invert(model, Images.toChw(photo, spec.channels(), spec.height(), spec.width(), spec.resize()));
+        return invert(model, model.spec().pixels(photo));
     }
 
     /**

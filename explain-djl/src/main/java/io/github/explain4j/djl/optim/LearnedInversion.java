@@ -3,7 +3,6 @@ package io.github.explain4j.djl.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.github.explain4j.api.Images;
 import io.github.explain4j.api.InputSpec;
 import io.github.explain4j.api.Inverter;
 import io.github.explain4j.api.Provenance;
@@ -72,8 +71,7 @@ public final class LearnedInversion implements Inverter<ExplainableModel, float[
     public Inversion invert(ExplainableModel model, BufferedImage photo) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(photo, "photo was null; pass a decoded image (Images.read(path))");
-        InputSpec spec = model.spec();
-        return invert(model, Images.toChw(photo, spec.channels(), spec.height(), spec.width(), spec.resize()));
+        return invert(model, model.spec().pixels(photo));
     }
 
     /**
