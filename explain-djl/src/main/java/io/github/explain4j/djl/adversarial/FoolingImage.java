@@ -10,6 +10,7 @@ import io.github.explain4j.api.InputSpec;
 import io.github.explain4j.api.Provenance;
 import io.github.explain4j.djl.ExplainableModel;
 import io.github.explain4j.djl.core.MethodSettings;
+import io.github.explain4j.djl.core.Normalization;
 import io.github.explain4j.djl.internal.HeapArrays;
 import io.github.explain4j.djl.seam.Trace;
 import io.github.explain4j.djl.seam.TraceRequest;
@@ -143,8 +144,7 @@ public final class FoolingImage {
         float[] confidences = new float[n];
         model.call(scope -> {
             DataType type = model.seam().dataType();
-            NDArray mean = ProjectedSteps.column(scope, spec.mean(), type);
-            NDArray std = ProjectedSteps.column(scope, spec.std(), type);
+            Normalization.Columns normalization = Normalization.columns(scope, spec, type);
             NDArray oneHot = HeapArrays.create(scope, hot, new Shape(n, k)).toType(type, false);
             NDArray x = ProjectedSteps.batch(scope, model, noise, n);
             for (int step = 1; step <= settings.steps(); step++) {
@@ -155,7 +155,7 @@ public final class FoolingImage {
                 NDArray next;
                 try (NDManager pass = scope.newSubManager()) {
                     Trace t = model.seam().trace(pass, TraceRequest.fromParameters(List.of(x),
-                            q -> q.head().sub(mean).div(std)).objective(v -> v.output().logSoftmax(1).mul(oneHot)));
+                            q -> normalization.normalize(q.head())).objective(v -> v.output().logSoftmax(1).mul(oneHot)));
                     // the images whose iterate already reaches the confidence stay as they are
                     float[] p = t.output().softmax(1).mul(oneHot).sum(new int[] {1})
                             .toType(DataType.FLOAT32, false).toFloatArray();

@@ -8,6 +8,7 @@ import io.github.explain4j.adversarial.Norm;
 import io.github.explain4j.api.InputSpec;
 import io.github.explain4j.api.Provenance;
 import io.github.explain4j.djl.ExplainableModel;
+import io.github.explain4j.djl.core.Normalization;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -145,8 +146,7 @@ public abstract sealed class GradientAttack permits Fgsm, Bim, Pgd {
     /** The model's softmax for a pixel batch {@code x}, in {@code scope}, without gradient history. */
     static NDArray probabilities(ExplainableModel model, NDManager scope, NDArray x) {
         InputSpec spec = model.spec();
-        NDArray input = x.sub(ProjectedSteps.column(scope, spec.mean(), x.getDataType()))
-                .div(ProjectedSteps.column(scope, spec.std(), x.getDataType()));
+        NDArray input = Normalization.columns(scope, spec, x.getDataType()).normalize(x);
         return model.seam().forward(scope, input).softmax(1);
     }
 

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import io.github.explain4j.adversarial.Norm;
 import io.github.explain4j.api.InputSpec;
 import io.github.explain4j.djl.ExplainableModel;
+import io.github.explain4j.djl.core.Normalization;
 import io.github.explain4j.djl.internal.HeapArrays;
 import io.github.explain4j.djl.seam.Trace;
 import io.github.explain4j.djl.seam.TraceRequest;
@@ -55,8 +56,9 @@ final class ProjectedSteps {
             return x0;
         }
         int k = model.numClasses();
-        NDArray mean = column(chunk, spec.mean(), type);
-        NDArray std = column(chunk, spec.std(), type);
+        Normalization.Columns normalization = Normalization.columns(chunk, spec, type);
+        NDArray mean = normalization.mean();
+        NDArray std = normalization.std();
         float sign = targeted ? 1 : -1;
         double eps = plan.epsilon();
         // the images still attacked: their positions in the batch, and their arrays
@@ -283,10 +285,5 @@ final class ProjectedSteps {
     /** {@code n} heap images as a pixel batch {@code (n, C, H, W)} of the model's data type. */
     static NDArray batch(NDManager scope, ExplainableModel model, float[] values, int n) {
         return HeapArrays.create(scope, values, model.inputShape(n)).toType(model.seam().dataType(), false);
-    }
-
-    /** A per-channel column {@code (1, C, 1, 1)} of {@code values}. */
-    static NDArray column(NDManager scope, float[] values, DataType type) {
-        return HeapArrays.create(scope, values, new Shape(1, values.length, 1, 1)).toType(type, false);
     }
 }

@@ -1,6 +1,11 @@
 package io.github.explain4j.djl.core;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import io.github.explain4j.api.InputSpec;
+import io.github.explain4j.djl.internal.HeapArrays;
 
 /**
  * Between pixel space (values in [0, 1], what images, baselines and fills are written in) and the model's
@@ -25,6 +30,32 @@ public final class Normalization {
             for (int j = c * plane; j < (c + 1) * plane; j++) {
                 out[offset + j] = spec.normalize(c, pixels[j]);
             }
+        }
+    }
+
+    /**
+     * The spec's per-channel mean and standard deviation as {@code (1, C, 1, 1)} arrays of {@code type} in
+     * {@code scope}, to normalise batches on the engine.
+     */
+    public static Columns columns(NDManager scope, InputSpec spec, DataType type) {
+        Shape column = new Shape(1, spec.channels(), 1, 1);
+        return new Columns(HeapArrays.create(scope, spec.mean(), column).toType(type, false),
+                HeapArrays.create(scope, spec.std(), column).toType(type, false));
+    }
+
+    /**
+     * A spec's normalisation on the engine.
+     *
+     * @param mean the per-channel mean, {@code (1, C, 1, 1)}
+     * @param std the per-channel standard deviation, {@code (1, C, 1, 1)}
+     */
+    public record Columns(NDArray mean, NDArray std) {
+        /**
+         * {@code (pixels − mean) / std} for a batch {@code (N, C, H, W)}; the pixels are the first operand, so the
+         * result takes their scope (not the long-lived one the columns may be held in).
+         */
+        public NDArray normalize(NDArray pixels) {
+            return pixels.sub(mean).div(std);
         }
     }
 

@@ -9,6 +9,7 @@ import io.github.explain4j.api.Provenance;
 import io.github.explain4j.api.Resampling;
 import io.github.explain4j.djl.ExplainableModel;
 import io.github.explain4j.djl.core.MethodSettings;
+import io.github.explain4j.djl.core.Normalization;
 import io.github.explain4j.djl.core.Objectives;
 import io.github.explain4j.djl.internal.HeapArrays;
 import io.github.explain4j.djl.seam.Trace;
@@ -240,12 +241,11 @@ public final class DeepDream {
         InputSpec spec = model.spec();
         DataType type = model.seam().dataType();
         NDArray x = HeapArrays.create(scope, pixels, new Shape(1, c, h, w)).toType(type, false);
-        NDArray mean = HeapArrays.create(scope, spec.mean(), new Shape(1, c, 1, 1)).toType(type, false);
-        NDArray std = HeapArrays.create(scope, spec.std(), new Shape(1, c, 1, 1)).toType(type, false);
+        Normalization.Columns normalization = Normalization.columns(scope, spec, type);
         NDArray[] image = new NDArray[1];
         TraceRequest request = Objectives.request(TraceRequest.fromParameters(List.of(x), q -> {
             image[0] = q.head();
-            return q.head().sub(mean).div(std);
+            return normalization.normalize(q.head());
         }), settings.objective(), () -> image[0]);
         Trace t = model.seam().trace(scope, request);
         value[0] = t.objectiveValue();

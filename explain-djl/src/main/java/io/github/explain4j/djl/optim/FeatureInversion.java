@@ -10,6 +10,7 @@ import io.github.explain4j.api.Inverter;
 import io.github.explain4j.api.Provenance;
 import io.github.explain4j.djl.ExplainableModel;
 import io.github.explain4j.djl.core.MethodSettings;
+import io.github.explain4j.djl.core.Normalization;
 import io.github.explain4j.djl.internal.HeapArrays;
 import io.github.explain4j.djl.seam.Trace;
 import io.github.explain4j.djl.seam.TraceRequest;
@@ -265,11 +266,10 @@ public final class FeatureInversion implements Inverter<ExplainableModel, float[
         Map<String, Double> errors = new LinkedHashMap<>();
         float[] image = model.call(scope -> {
             DataType type = model.seam().dataType();
-            NDArray mean = column(scope, spec.mean(), c, type);
-            NDArray std = column(scope, spec.std(), c, type);
+            Normalization.Columns normalization = Normalization.columns(scope, spec, type);
             NDArray original = HeapArrays.create(scope, chw, new Shape(1, c, h, w)).toType(type, false);
             // Φ₀ and ‖Φ₀‖², held in the call's scope across the steps
-            Trace target = model.seam().trace(scope, TraceRequest.of(original.sub(mean).div(std))
+            Trace target = model.seam().trace(scope, TraceRequest.of(normalization.normalize(original))
                     .capture(layers.toArray(String[]::new)).stopAfterCaptures());
             List<NDArray> targets = new ArrayList<>();
             List<NDArray> norms = new ArrayList<>();
@@ -310,7 +310,7 @@ public final class FeatureInversion implements Inverter<ExplainableModel, float[
                             .toType(type, false)), q -> {
                                 pixels[0] = parameters.image(q.head());
                                 NDArray seen = pad == 0 ? pixels[0] : jitter.apply(pixels[0], h, w, draws);
-                                return seen.sub(mean).div(std);
+                                return normalization.normalize(seen);
                             }).capture(layers.toArray(String[]::new)).stopAfterCaptures()
                             .objective(t -> loss(t, onHeap ? null : pixels[0], layers, targets, norms, kernel));
                     Trace t = model.seam().trace(pass, request);
@@ -322,7 +322,7 @@ public final class FeatureInversion implements Inverter<ExplainableModel, float[
                 model.progress().progress(name(), step, steps);
             }
             NDArray result = parameters.image(HeapArrays.create(scope, theta, shape).toType(type, false));
-            Trace seen = model.seam().trace(scope, TraceRequest.of(result.sub(mean).div(std))
+            Trace seen = model.seam().trace(scope, TraceRequest.of(normalization.normalize(result))
                     .capture(layers.toArray(String[]::new)).stopAfterCaptures());
             for (int i = 0; i < layers.size(); i++) {
                 errors.put(layers.get(i), relativeError(seen.activation(layers.get(i)), targets.get(i)));
@@ -547,10 +547,6 @@ public final class FeatureInversion implements Inverter<ExplainableModel, float[
                         + " finite pixel values in [0, 1]");
             }
         }
-    }
-
-    private static NDArray column(NDManager scope, float[] values, int channels, DataType type) {
-        return HeapArrays.create(scope, values.clone(), new Shape(1, channels, 1, 1)).toType(type, false);
     }
 
     @Override

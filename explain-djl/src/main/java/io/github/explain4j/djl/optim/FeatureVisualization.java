@@ -8,6 +8,7 @@ import io.github.explain4j.api.InputSpec;
 import io.github.explain4j.api.Provenance;
 import io.github.explain4j.djl.ExplainableModel;
 import io.github.explain4j.djl.core.MethodSettings;
+import io.github.explain4j.djl.core.Normalization;
 import io.github.explain4j.djl.core.Objectives;
 import io.github.explain4j.djl.internal.HeapArrays;
 import io.github.explain4j.djl.seam.Trace;
@@ -334,8 +335,7 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
             ImageParameterization.Bound bound = parameters.bind(scope, theta.getDataType());
             NDArray first = theta.zerosLike();
             NDArray second = theta.zerosLike();
-            NDArray mean = column(scope, spec.mean(), c, theta);
-            NDArray std = column(scope, spec.std(), c, theta);
+            Normalization.Columns normalization = Normalization.columns(scope, spec, theta.getDataType());
             for (int step = 1; step <= steps; step++) {
                 if (Thread.currentThread().isInterrupted()) {
                     throw new CancellationException(name() + " of " + settings.objective().description()
@@ -344,8 +344,8 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
                 try (NDManager pass = scope.newSubManager()) {
                     // the step's random draws; a fresh stream per call, so that every build of the input sees them
                     long drawSeed = settings.seed() * 1_000_003L + step;
-                    UnaryOperator<NDArray> toInput = pixels -> transforms.apply(pixels, h, w,
-                            new SplittableRandom(drawSeed)).sub(mean).div(std);
+                    UnaryOperator<NDArray> toInput = pixels -> normalization.normalize(transforms.apply(pixels, h,
+                            w, new SplittableRandom(drawSeed)));
                     double value;
                     NDArray gradient;
                     if (redirect != null && step <= settings.redirectedRelu()) {
@@ -408,11 +408,6 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
         double correction1 = 1 - Math.pow(b1, step);
         double correction2 = 1 - Math.pow(b2, step);
         theta.addi(first.div(correction1).div(second.div(correction2).sqrt().add(1e-8)).mul(lr));
-    }
-
-    private static NDArray column(NDManager scope, float[] values, int channels, NDArray like) {
-        return HeapArrays.create(scope, values.clone(), new Shape(1, channels, 1, 1)).toType(like.getDataType(),
-                false);
     }
 
     private static List<float[]> rows(NDArray images) {

@@ -7,6 +7,7 @@ import io.github.explain4j.api.InputSpec;
 import io.github.explain4j.api.Inverter;
 import io.github.explain4j.api.Provenance;
 import io.github.explain4j.djl.ExplainableModel;
+import io.github.explain4j.djl.core.Normalization;
 import io.github.explain4j.djl.internal.HeapArrays;
 import io.github.explain4j.optim.Inversion;
 import java.awt.image.BufferedImage;
@@ -108,17 +109,16 @@ public final class LearnedInversion implements Inverter<ExplainableModel, float[
         List<Inversion> out = new ArrayList<>(n);
         model.call(scope -> {
             DataType type = model.seam().dataType();
-            NDArray mean = HeapArrays.create(scope, spec.mean().clone(), new Shape(1, c, 1, 1)).toType(type, false);
-            NDArray std = HeapArrays.create(scope, spec.std().clone(), new Shape(1, c, 1, 1)).toType(type, false);
+            Normalization.Columns normalization = Normalization.columns(scope, spec, type);
             NDArray x = HeapArrays.create(scope, pixels, new Shape(n, c, h, w)).toType(type, false);
-            NDArray phi = model.seam().activation(scope, x.sub(mean).div(std), resolved);
+            NDArray phi = model.seam().activation(scope, normalization.normalize(x), resolved);
             if (!phi.getShape().slice(1).equals(decoder.featureShape())) {
                 throw new IllegalArgumentException("layer '" + layer + "' of " + model.name() + " gives features "
                         + phi.getShape().slice(1) + " but the decoder was trained on " + decoder.featureShape()
                         + "; load the decoder trained for this model and layer");
             }
             NDArray y = decoder.decode(phi.toType(DataType.FLOAT32, false)).toType(type, false);
-            NDArray seen = model.seam().activation(scope, y.sub(mean).div(std), resolved);
+            NDArray seen = model.seam().activation(scope, normalization.normalize(y), resolved);
             for (int i = 0; i < n; i++) {
                 Map<String, Double> error = Map.of(layer, FeatureInversion.relativeError(seen.get(i), phi.get(i)));
                 out.add(new Inversion(y.get(i).toType(DataType.FLOAT32, false).toFloatArray(), c, h, w, error,
