@@ -275,6 +275,20 @@ public final class ExplainableModel {
      * @throws IllegalArgumentException when the list is empty or the model rejects the spec's shape
      */
     public NDArray toInput(NDManager scope, List<BufferedImage> images) {
+        float[] batch = toInputValues(images);
+        InputChecks.firstPass(this::outputShape, spec, name);
+        return HeapArrays.create(scope, batch, inputShape(images.size())).toType(seam.dataType(), false);
+    }
+
+    /**
+     * The values of {@link #toInput(NDManager, List) toInput} on the heap: images resized and normalised, image
+     * after image, {@code C×H×W} each. Touches no native memory, so any thread may prepare the next batch while
+     * the model runs.
+     *
+     * @throws NullPointerException naming a null image by its index
+     * @throws IllegalArgumentException when the list is empty
+     */
+    public float[] toInputValues(List<BufferedImage> images) {
         Objects.requireNonNull(images, "images was null; pass a list of images");
         if (images.isEmpty()) {
             throw new IllegalArgumentException("no images were given; expected at least one");
@@ -285,11 +299,8 @@ public final class ExplainableModel {
                         + " reads a file)");
             }
         }
-        InputChecks.firstPass(this::outputShape, spec, name);
         int c = spec.channels();
-        int h = spec.height();
-        int w = spec.width();
-        int plane = h * w;
+        int plane = spec.height() * spec.width();
         float[] batch = new float[images.size() * c * plane];
         for (int n = 0; n < images.size(); n++) {
             float[] chw = spec.pixels(images.get(n));
@@ -299,7 +310,7 @@ public final class ExplainableModel {
                 }
             }
         }
-        return HeapArrays.create(scope, batch, inputShape(images.size())).toType(seam.dataType(), false);
+        return batch;
     }
 
     /** A pixel-space {@code C×H×W} array (values in [0, 1]) normalised into a model input {@code (1, C, H, W)}. */
