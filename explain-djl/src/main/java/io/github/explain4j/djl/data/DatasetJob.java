@@ -41,7 +41,7 @@ public interface DatasetJob<R> extends Serializable {
         /**
          * Folds in another accumulator of the same job that saw other images.
          *
-         * @throws IllegalArgumentException when {@code other} belongs to another job or saw some of the same images
+         * @throws IllegalArgumentException when {@code other} belongs to another job
          */
         void merge(Accumulator<R> other);
 
