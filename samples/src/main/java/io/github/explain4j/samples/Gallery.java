@@ -244,7 +244,7 @@ public final class Gallery {
     }
 
     /** The repository root: the first folder upwards from the working directory that holds {@code models/}. */
-    static Path repositoryRoot() {
+    public static Path repositoryRoot() {
         Path p = Path.of("").toAbsolutePath();
         while (p != null && !java.nio.file.Files.isDirectory(p.resolve("models"))) {
             p = p.getParent();
