@@ -59,41 +59,47 @@ public record UnitPatches(String layer, String model, Map<Integer, List<Patch>> 
     }
 
     /**
-     * The figure: one row per unit, its projections on the left and its patches on the right, each set in a
-     * square of {@code side × side} images, every image scaled to {@code cell} pixels.
+     * The figure: for each unit its projections (left) and its patches (right), each set in a square of
+     * {@code side × side} images scaled to {@code cell} pixels; {@code perRow} units side by side per row.
      *
-     * @throws IllegalArgumentException unless {@code side} and {@code cell} are positive
+     * @throws IllegalArgumentException unless {@code side}, {@code cell} and {@code perRow} are positive
      */
-    public BufferedImage grid(int side, int cell) {
-        if (side < 1 || cell < 1) {
-            throw new IllegalArgumentException("side was " + side + " and cell " + cell + "; expected positive sizes,"
-                    + " e.g. 3 and 32");
+    public BufferedImage grid(int side, int cell, int perRow) {
+        if (side < 1 || cell < 1 || perRow < 1) {
+            throw new IllegalArgumentException("side was " + side + ", cell " + cell + " and perRow " + perRow
+                    + "; expected positive sizes, e.g. 3, 32 and 4");
         }
         int gap = 2;
         int block = side * cell + (side - 1) * gap;
         int unitGap = 8;
         int label = 16;
-        int width = 2 * block + 3 * unitGap;
-        int height = units.size() * (block + label + unitGap) + unitGap;
+        int unitWidth = 2 * block + unitGap;
+        int unitHeight = block + label;
+        int columns = Math.min(perRow, Math.max(1, units.size()));
+        int rows = (units.size() + columns - 1) / columns;
+        int width = columns * (unitWidth + 2 * unitGap) + unitGap;
+        int height = rows * (unitHeight + unitGap) + unitGap;
         BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, width, height);
-        g.setColor(Color.DARK_GRAY);
         g.setFont(g.getFont().deriveFont((float) Heatmaps.CAPTION_FONT_SIZE));
-        int y0 = unitGap;
+        int u = 0;
         for (Map.Entry<Integer, List<Patch>> e : units.entrySet()) {
+            int x0 = unitGap + (u % columns) * (unitWidth + 2 * unitGap);
+            int y0 = unitGap + (u / columns) * (unitHeight + unitGap);
             List<Patch> ps = e.getValue();
-            String best = ps.isEmpty() ? "" : String.format(", top %.3g", ps.get(0).hit().value());
+            String best = ps.isEmpty() ? "" : String.format(java.util.Locale.ROOT, ", top %.3g",
+                    ps.get(0).hit().value());
             g.setColor(Color.DARK_GRAY);
-            g.drawString("unit " + e.getKey() + best, unitGap, y0 + label - 4);
+            g.drawString("unit " + e.getKey() + best, x0, y0 + label - 4);
             for (int i = 0; i < Math.min(ps.size(), side * side); i++) {
-                int cx = (i % side) * (cell + gap);
+                int cx = x0 + (i % side) * (cell + gap);
                 int cy = y0 + label + (i / side) * (cell + gap);
-                g.drawImage(ps.get(i).projection(), unitGap + cx, cy, cell, cell, null);
-                g.drawImage(ps.get(i).patch(), 2 * unitGap + block + cx, cy, cell, cell, null);
+                g.drawImage(ps.get(i).projection(), cx, cy, cell, cell, null);
+                g.drawImage(ps.get(i).patch(), cx + block + unitGap, cy, cell, cell, null);
             }
-            y0 += block + label + unitGap;
+            u++;
         }
         g.dispose();
         return out;

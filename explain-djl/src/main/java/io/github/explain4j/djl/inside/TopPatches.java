@@ -36,7 +36,7 @@ import java.util.stream.Stream;
  * <pre>{@code
  * TopHits hits = DatasetPass.over(test).run(model, TopActivations.of("12LambdaBlock"));
  * UnitPatches fig = TopPatches.of(model, test, hits).units(hits.strongestChannels().subList(0, 8));
- * Heatmaps.write(fig.grid(3, 28), Path.of("layer3.png"));
+ * Heatmaps.write(fig.grid(3, 28, 4), Path.of("layer3.png"));
  * }</pre>
  *
  * <p>Needs a model made of DJL blocks whose ReLUs the deconvnet rule reaches (see {@link Deconvnet}). Each patch

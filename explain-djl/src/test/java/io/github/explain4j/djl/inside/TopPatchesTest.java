@@ -101,8 +101,12 @@ class TopPatchesTest {
                 }
             }
             assertEquals(12, checked);
-            BufferedImage grid = fig.grid(3, 20);
-            assertEquals(4, grid.getHeight() / (3 * 20 + 4 + 16 + 8));
+            BufferedImage grid = fig.grid(3, 20, 2);
+            // two rows of two units: 8 + 2 · (3·20 + 2·2 + 16 + 8)
+            assertEquals(8 + 2 * (64 + 16 + 8), grid.getHeight());
+            // the first unit's first projection sits under its caption: its top-left pixel is the projection's
+            assertEquals(fig.units().get(units.get(0)).get(0).projection().getRGB(0, 0) & 0xFFFFFF,
+                    grid.getRGB(8, 8 + 16) & 0xFFFFFF);
         }
     }
 

@@ -35,8 +35,11 @@ import java.util.Locale;
  */
 public final class FashionInside {
 
-    /** The three ReLU layers: after conv1 (28×28×32), conv2 (14×14×64), conv3 (7×7×64). */
-    public static final List<String> LAYERS = List.of("04LambdaBlock", "08LambdaBlock", "12LambdaBlock");
+    /**
+     * The three ReLU layers of {@link FashionNet#layerwise}: after conv1 (28×28×32), conv2 (14×14×64), conv3
+     * (7×7×64).
+     */
+    public static final List<String> LAYERS = List.of("03LambdaBlock", "07LambdaBlock", "11LambdaBlock");
     /** Their names in captions. */
     static final List<String> NAMES = List.of("relu1", "relu2", "relu3");
 
@@ -57,7 +60,7 @@ public final class FashionInside {
         Path dir = FashionMnist.locate(split);
         ImageSource source = ImageSource.idx(dir.resolve(split.imagesFile()), dir.resolve(split.labelsFile()));
         try (Model m = FashionNet.load(root.resolve(FashionNet.COMMITTED_DIR), engine)) {
-            ExplainableModel model = FashionNet.explainable(m);
+            ExplainableModel model = FashionNet.layerwise(m);
             long start = System.nanoTime();
             List<TopHits> hits = DatasetPass.over(source).batchSize(256).progress(ProgressListener.NONE)
                     .run(model, JobList.of(TopActivations.of(LAYERS.get(0)), TopActivations.of(LAYERS.get(1)),
@@ -76,7 +79,7 @@ public final class FashionInside {
                 TopHits h = hits.get(l);
                 UnitPatches fig = TopPatches.of(model, source, h).units(h.strongestChannels().subList(0, 8));
                 Path file = out.resolve("fashion-top9-" + NAMES.get(l) + ".png");
-                Heatmaps.write(fig.grid(3, 28), file);
+                Heatmaps.write(fig.grid(3, 28, 4), file);
                 System.out.println("wrote " + file.toAbsolutePath());
             }
         }

@@ -2,6 +2,7 @@ package io.github.explain4j.samples.fashion;
 
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
@@ -133,6 +134,22 @@ public final class FashionNet {
     /** The loaded network wrapped for explanation with {@link #SPEC} (the caller closes {@code model}). */
     public static ExplainableModel explainable(Model model) {
         return ExplainableModel.of(model, SPEC).withName("FashionNet");
+    }
+
+    /**
+     * The loaded network for the methods that must see every layer (deconvnet, guided backpropagation, LRP,
+     * {@code TopPatches}): the same function, its normalising first layer moved into the input spec, because
+     * those methods refuse a lambda layer they cannot see into. Its layers are numbered one lower than
+     * {@link #build()}'s ({@code "03LambdaBlock"} is relu1); it shares the parameters of {@code model}, which the
+     * caller keeps open and closes.
+     */
+    public static ExplainableModel layerwise(Model model) {
+        SequentialBlock rest = new SequentialBlock();
+        model.getBlock().getChildren().values().stream().skip(1).forEach(rest::add);
+        // records the input shape; parameters already set keep their values
+        rest.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 1, FashionMnist.SIDE, FashionMnist.SIDE));
+        return ExplainableModel.of(rest, model.getNDManager(), SPEC.normalized(new float[] {MEAN}, new float[] {STD}))
+                .withName("FashionNet (normalising spec)");
     }
 
     /**
