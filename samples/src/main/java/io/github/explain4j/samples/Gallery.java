@@ -47,13 +47,14 @@ import java.util.Map;
  * PNG grids (one row per image: the input, then one overlay per method) to a folder it prints.
  *
  * <pre>
- * Gallery [--out DIR] [--engine PyTorch|MXNet|both] [--image FILE ...] [--features]
+ * Gallery [--out DIR] [--engine PyTorch|MXNet|both] [--image FILE ...] [--features] [--inside]
  * </pre>
  * Without {@code --image} it explains held-out images of the synthetic shapes set with the bundled
  * {@link ShapesNet} on each engine, then real photos with the imported TF.js networks (the emotion classifier on
  * the astronaut, MobileNetV2's backbone on chelsea, coffee and rocket); with {@code --image} it explains the given
  * files with ShapesNet. With {@code --features} it also draws what the networks want to see
- * ({@link FeatureGallery}: class images, MobileNetV2's channels, DeepDream; several minutes) on the first engine.
+ * ({@link FeatureGallery}: class images, MobileNetV2's channels, DeepDream; several minutes) on the first engine;
+ * with {@code --inside}, the networks' insides ({@link InsideGallery}: filters, activations, top-9 patches).
  */
 public final class Gallery {
 
@@ -65,6 +66,7 @@ public final class Gallery {
         List<String> engines = List.of("PyTorch", "MXNet");
         List<Path> images = new ArrayList<>();
         boolean features = false;
+        boolean inside = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--out" -> out = Path.of(value(args, ++i, "--out"));
@@ -74,13 +76,15 @@ public final class Gallery {
                 }
                 case "--image" -> images.add(Path.of(value(args, ++i, "--image")));
                 case "--features" -> features = true;
+                case "--inside" -> inside = true;
                 case "--help", "-h" -> {
                     System.out.println("usage: Gallery [--out DIR] [--engine PyTorch|MXNet|both] [--image FILE ...]"
-                            + " [--features]");
+                            + " [--features] [--inside]");
                     return;
                 }
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i]
-                        + "'; expected --out DIR, --engine PyTorch|MXNet|both, --image FILE or --features");
+                        + "'; expected --out DIR, --engine PyTorch|MXNet|both, --image FILE, --features or"
+                        + " --inside");
             }
         }
         long start = System.nanoTime();
@@ -96,6 +100,11 @@ public final class Gallery {
         }
         if (features) {
             FeatureGallery.write(engines.get(0), repositoryRoot(), out);
+        }
+        if (inside) {
+            for (Path file : InsideGallery.write(engines.get(0), out)) {
+                System.out.println("wrote " + file.toAbsolutePath());
+            }
         }
         System.out.printf(Locale.ROOT, "gallery in %s (%.1f s)%n", out.toAbsolutePath(),
                 (System.nanoTime() - start) / 1e9);
