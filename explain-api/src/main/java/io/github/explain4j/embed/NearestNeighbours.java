@@ -1,5 +1,6 @@
 package io.github.explain4j.embed;
 
+import java.util.Arrays;
 import java.util.concurrent.CancellationException;
 import java.util.stream.IntStream;
 
@@ -9,12 +10,13 @@ import java.util.stream.IntStream;
  * with pixel space: the images nearest to a query in each space, and the k-NN accuracy of each. Immutable; set
  * {@code k} with {@link #k(int)} or {@link #withK(int)}.
  *
- * <p>Exact brute force, written for speed: squared distances by {@code |q|² + |r|² − 2 q·r} (clamped at 0) over the
- * reference points flattened into one array, four queries against two references at a time so that the eight dot
- * products run as independent float sums, queries spread over the common fork-join pool. Each query's result
+ * <p>Exact brute force, written for speed: squared distances by {@code |q|² + |r|² − 2 q·r} (clamped at 0), the dot
+ * products of eight queries with 256 reference points at a time accumulated along the reference points (the
+ * reference stored transposed per block, so that the JIT vectorises the inner loop; zero query values are
+ * skipped, which pays on images with a blank background), queries spread over the common fork-join pool. Each query's result
  * depends on that query only, so results do not depend on the number of threads. Ties in distance go to the
- * lower reference index. 2,000 queries against 8,000 reference images of 784 pixels (12.5 G multiply-adds) take a
- * few seconds on one core.
+ * lower reference index. 2,000 Fashion-MNIST queries against 8,000 reference images of 784 pixels (12.5 G
+ * multiply-adds before skipping zeros) took 4.6 s of CPU time in all on a shared two-core machine.
  *
  * <p>Classification is a majority vote of the {@code k} nearest labels; a tie between classes goes to the tied
  * class whose member is nearest.
@@ -26,6 +28,11 @@ import java.util.stream.IntStream;
  * }</pre>
  */
 public final class NearestNeighbours {
+
+    /** Reference points per transposed block (its dot products stay in L1, the block in L2). */
+    private static final int BLOCK = 256;
+    /** Queries that share one pass over a reference block. */
+    private static final int QUERY_BLOCK = 8;
 
     private final int k;
 
@@ -171,22 +178,32 @@ public final class NearestNeighbours {
                     + (excludeSelf ? " (each point's neighbours are the other " + (n - 1) + ")" : "")
                     + "; expected k < " + n + ", e.g. 5");
         }
-        float[] flat = new float[n * d];
+        // the reference in blocks of BLOCK points, each stored transposed: block b, value t, point j at
+        // b·BLOCK·d + t·width + j, so that the inner loop runs over points (a loop the JIT vectorises)
+        int blockCount = (n + BLOCK - 1) / BLOCK;
+        float[] transposed = new float[n * d];
         float[] norms = new float[n];
         for (int j = 0; j < n; j++) {
-            System.arraycopy(reference[j], 0, flat, j * d, d);
+            int b = j / BLOCK;
+            int width = Math.min(BLOCK, n - b * BLOCK);
+            int base = b * BLOCK * d;
+            int col = j - b * BLOCK;
+            for (int t = 0; t < d; t++) {
+                transposed[base + t * width + col] = reference[j][t];
+            }
             norms[j] = squaredNorm(reference[j]);
         }
         int m = queries.length;
         int[][] indices = new int[m][k];
         float[][] dist = new float[m][k];
-        int blocks = (m + 3) / 4;
+        int blocks = (m + QUERY_BLOCK - 1) / QUERY_BLOCK;
         Thread caller = Thread.currentThread();
         IntStream.range(0, blocks).parallel().forEach(b -> {
             if (caller.isInterrupted()) {
                 return;
             }
-            searchBlock(flat, norms, n, d, queries, b * 4, Math.min(m, b * 4 + 4), k, excludeSelf, indices, dist);
+            searchBlock(transposed, blockCount, norms, n, d, queries, b * QUERY_BLOCK,
+                    Math.min(m, (b + 1) * QUERY_BLOCK), k, excludeSelf, indices, dist);
         });
         if (caller.isInterrupted()) {
             throw new CancellationException("the k-nearest-neighbour search of " + m + " queries was cancelled"
@@ -203,78 +220,55 @@ public final class NearestNeighbours {
         return (float) s;
     }
 
-    /** Queries {@code from} to {@code to} (at most four) against every reference point. */
-    private static void searchBlock(float[] r, float[] norms, int n, int d, float[][] queries, int from, int to,
-            int k, boolean excludeSelf, int[][] indices, float[][] dist) {
-        float[][] q = new float[4][];
-        float[] qn = new float[4];
-        for (int a = 0; a < 4; a++) {
-            q[a] = queries[Math.min(from + a, to - 1)];
-            qn[a] = squaredNorm(q[a]);
+    /** Queries {@code from} to {@code to} (at most {@link #QUERY_BLOCK}) against every reference point. */
+    private static void searchBlock(float[] transposed, int blockCount, float[] norms, int n, int d,
+            float[][] queries, int from, int to, int k, boolean excludeSelf, int[][] indices, float[][] dist) {
+        int count = to - from;
+        float[] qn = new float[count];
+        for (int a = 0; a < count; a++) {
+            qn[a] = squaredNorm(queries[from + a]);
         }
-        float[] q0 = q[0];
-        float[] q1 = q[1];
-        float[] q2 = q[2];
-        float[] q3 = q[3];
         // a bounded max-heap per query: heapDist[a][0] is the farthest kept
-        float[][] heapDist = new float[4][k];
-        int[][] heapIdx = new int[4][k];
-        int[] size = new int[4];
-        float[] dots = new float[8];
-        int j = 0;
-        for (; j + 1 < n; j += 2) {
-            int o0 = j * d;
-            int o1 = o0 + d;
-            float s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0;
-            for (int t = 0; t < d; t++) {
-                float r0 = r[o0 + t];
-                float r1 = r[o1 + t];
-                float a0 = q0[t];
-                float a1 = q1[t];
-                float a2 = q2[t];
-                float a3 = q3[t];
-                s00 += a0 * r0;
-                s01 += a0 * r1;
-                s10 += a1 * r0;
-                s11 += a1 * r1;
-                s20 += a2 * r0;
-                s21 += a2 * r1;
-                s30 += a3 * r0;
-                s31 += a3 * r1;
+        float[][] heapDist = new float[count][k];
+        int[][] heapIdx = new int[count][k];
+        int[] size = new int[count];
+        float[][] dots = new float[count][BLOCK];
+        for (int b = 0; b < blockCount; b++) {
+            int first = b * BLOCK;
+            int width = Math.min(BLOCK, n - first);
+            int base = first * d;
+            for (int a = 0; a < count; a++) {
+                Arrays.fill(dots[a], 0, width, 0f);
             }
-            dots[0] = s00;
-            dots[1] = s01;
-            dots[2] = s10;
-            dots[3] = s11;
-            dots[4] = s20;
-            dots[5] = s21;
-            dots[6] = s30;
-            dots[7] = s31;
-            for (int a = 0; a < to - from; a++) {
-                for (int b = 0; b < 2; b++) {
-                    int idx = j + b;
-                    if (excludeSelf && idx == from + a) {
+            for (int t = 0; t < d; t++) {
+                int row = base + t * width;
+                for (int a = 0; a < count; a++) {
+                    float qa = queries[from + a][t];
+                    if (qa == 0f) {
                         continue;
                     }
-                    float dd = Math.max(0f, qn[a] + norms[idx] - 2 * dots[2 * a + b]);
-                    size[a] = offer(heapDist[a], heapIdx[a], size[a], k, dd, idx);
+                    float[] acc = dots[a];
+                    for (int j = 0; j < width; j++) {
+                        acc[j] += qa * transposed[row + j];
+                    }
+                }
+            }
+            for (int a = 0; a < count; a++) {
+                float[] acc = dots[a];
+                int self = excludeSelf ? from + a : -1;
+                for (int j = 0; j < width; j++) {
+                    int idx = first + j;
+                    if (idx == self) {
+                        continue;
+                    }
+                    float dd = Math.max(0f, qn[a] + norms[idx] - 2 * acc[j]);
+                    if (size[a] < k || !after(dd, idx, heapDist[a][0], heapIdx[a][0])) {
+                        size[a] = offer(heapDist[a], heapIdx[a], size[a], k, dd, idx);
+                    }
                 }
             }
         }
-        for (; j < n; j++) {
-            for (int a = 0; a < to - from; a++) {
-                if (excludeSelf && j == from + a) {
-                    continue;
-                }
-                float s = 0;
-                for (int t = 0; t < d; t++) {
-                    s += q[a][t] * r[j * d + t];
-                }
-                float dd = Math.max(0f, qn[a] + norms[j] - 2 * s);
-                size[a] = offer(heapDist[a], heapIdx[a], size[a], k, dd, j);
-            }
-        }
-        for (int a = 0; a < to - from; a++) {
+        for (int a = 0; a < count; a++) {
             // pop the heap: farthest first, filling from the back
             float[] hd = heapDist[a];
             int[] hi = heapIdx[a];
