@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.CancellationException;
+import java.util.stream.IntStream;
 
 /**
  * t-distributed stochastic neighbour embedding of a dataset in the plane: van der Maaten &amp; Hinton (2008),
@@ -38,7 +39,8 @@ import java.util.concurrent.CancellationException;
  * points); it is chosen below {@link #exactBelow()} points (default {@value #DEFAULT_EXACT_BELOW}), Barnes–Hut from
  * there on ({@code O(n log n)} per iteration).
  *
- * <p>The same seed gives the same embedding, bit for bit (every sum runs in a fixed order). Progress goes to the
+ * <p>The same seed gives the same embedding, bit for bit (every sum runs in a fixed order; Barnes–Hut's per-point
+ * repulsions run in parallel on the common fork-join pool, each independent of the others). Progress goes to the
  * {@link ProgressListener} as {@code "t-SNE affinities"} (points) and {@code "t-SNE"} (iterations). An interrupt of
  * the calling thread stops the work with a {@link CancellationException}; the interrupt flag stays set.
  *
@@ -691,13 +693,18 @@ public final class Tsne {
         double[] repel = new double[2 * n];
         double[] zi = new double[n];
         double theta2 = theta * theta;
-        int[] stack = new int[64 + 4 * 64 * 4];
-        double[] force = new double[2];
-        for (int i = 0; i < n; i++) {
-            zi[i] = tree.repulsion(i, theta2, force, stack);
-            repel[2 * i] = force[0];
-            repel[2 * i + 1] = force[1];
-        }
+        // each point's repulsion depends on the tree and the point only: chunks of points run in parallel, and Z is
+        // summed afterwards in index order, so the result does not depend on the threads
+        int chunks = (n + 255) / 256;
+        IntStream.range(0, chunks).parallel().forEach(chunk -> {
+            int[] stack = new int[256];
+            double[] force = new double[2];
+            for (int i = chunk * 256; i < Math.min(n, chunk * 256 + 256); i++) {
+                zi[i] = tree.repulsion(i, theta2, force, stack);
+                repel[2 * i] = force[0];
+                repel[2 * i + 1] = force[1];
+            }
+        });
         double z = 0;
         for (double v : zi) {
             z += v;

@@ -31,7 +31,8 @@ import java.util.Locale;
  *       a scatter plot by class ({@code fashion-SPACE-tsne.png}) and as a 40 × 40 Karpathy grid of the images
  *       ({@code fashion-SPACE-tsne-grid.png});</li>
  *   <li>the first two principal components of the same images ({@code fashion-SPACE-pca.png});</li>
- *   <li>the {@value #K} nearest reference images of eight queries ({@code fashion-SPACE-neighbours.png}).</li>
+ *   <li>the {@value #K} nearest reference images of eight queries ({@code fashion-SPACE-neighbours.png}: one row
+ *       per query, the query first with its class in brackets, then its neighbours, nearest first).</li>
  * </ul>
  *
  * The space here is pixels (784 values in [0, 1]); {@link #run(String, float[][], int[], List, Path, int)} takes any
@@ -169,10 +170,10 @@ public final class FashionEmbedding {
         List<String> captions = new ArrayList<>();
         for (int q = 0; q < shown.length; q++) {
             int qi = features.length - QUERIES + shown[q] * 250;
-            cells.add(scaled(images.get(qi), 3));
-            captions.add("query: " + FashionMnist.LABELS[labels[qi]]);
+            cells.add(scaled(images.get(qi), 4));
+            captions.add("[" + FashionMnist.LABELS[labels[qi]] + "]");
             for (int j : near[q]) {
-                cells.add(scaled(images.get(j), 3));
+                cells.add(scaled(images.get(j), 4));
                 captions.add(FashionMnist.LABELS[labels[j]]);
             }
         }
