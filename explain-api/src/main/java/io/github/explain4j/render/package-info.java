@@ -2,7 +2,8 @@
  * Pure-Java rendering of attribution maps: colormaps ({@link io.github.explain4j.render.Colormap}), normalisation
  * to {@code [0, 1]} ({@link io.github.explain4j.render.Normalizer}), heatmap images, bilinear resizing, overlays
  * on the input image ({@link io.github.explain4j.render.Overlay}), captioned grids and PNG files
- * ({@link io.github.explain4j.render.Heatmaps}).
+ * ({@link io.github.explain4j.render.Heatmaps}); plots of embeddings: {@link io.github.explain4j.render.ScatterPlot}
+ * and {@link io.github.explain4j.render.ImageMap}.
  *
  * <p>Only {@code java.awt} and {@code javax.imageio} are used; everything works in a headless JVM.
  *
