@@ -1,15 +1,22 @@
 package io.github.explain4j.samples.embed;
 
+import ai.djl.Model;
 import io.github.explain4j.api.ProgressListener;
+import io.github.explain4j.data.ImageSource;
+import io.github.explain4j.djl.data.DatasetPass;
+import io.github.explain4j.djl.inside.Features;
 import io.github.explain4j.embed.Embedding;
 import io.github.explain4j.embed.NearestNeighbours;
 import io.github.explain4j.embed.Pca;
 import io.github.explain4j.embed.Trustworthiness;
 import io.github.explain4j.embed.Tsne;
+import io.github.explain4j.inside.LayerFeatures;
 import io.github.explain4j.render.Heatmaps;
 import io.github.explain4j.render.ImageMap;
 import io.github.explain4j.render.ScatterPlot;
+import io.github.explain4j.samples.Gallery;
 import io.github.explain4j.samples.fashion.FashionMnist;
+import io.github.explain4j.samples.fashion.FashionNet;
 import java.awt.image.BufferedImage;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -49,6 +56,8 @@ import java.util.Locale;
  */
 public final class FashionEmbedding {
 
+    /** FashionNet's penultimate layer: the flattened relu3 maps. */
+    public static final String CODES = "14LambdaBlock";
     /** Neighbours in the k-NN vote. */
     static final int K = 5;
     /** Reference images: the first of the test split. */
@@ -105,9 +114,28 @@ public final class FashionEmbedding {
             test.copyScaled(new int[] {i}, 0, 1, pixels[i]);
             labels[i] = test.label(i);
         }
-        Figures f = run("pixels", pixels, labels, thumbnails(test), out, n);
+        List<BufferedImage> thumbnails = thumbnails(test);
+        Figures f = run("pixels", pixels, labels, thumbnails, out, n);
         System.out.println(f);
         f.files().forEach(p -> System.out.println("wrote " + p));
+        String engine = args.length > 2 ? args[2] : "PyTorch";
+        LayerFeatures codes = fashionNetCodes(engine, FashionMnist.locate(FashionMnist.Split.TEST));
+        Figures g = run("fashionnet", codes.rows(), codes.labels(), thumbnails, out, n);
+        System.out.println(g);
+        g.files().forEach(p -> System.out.println("wrote " + p));
+    }
+
+    /**
+     * FashionNet's penultimate features ({@value #CODES}: relu3's 64 × 7 × 7 maps flattened, the input of its
+     * last dense layer) of the whole test split, in order, by one dataset pass.
+     */
+    public static LayerFeatures fashionNetCodes(String engine, Path dataDir) throws Exception {
+        ImageSource source = ImageSource.idx(dataDir.resolve(FashionMnist.Split.TEST.imagesFile()),
+                dataDir.resolve(FashionMnist.Split.TEST.labelsFile()));
+        try (Model m = FashionNet.load(Gallery.repositoryRoot().resolve(FashionNet.COMMITTED_DIR), engine)) {
+            return DatasetPass.over(source).batchSize(250).progress(ProgressListener.NONE)
+                    .run(FashionNet.explainable(m), Features.of(CODES));
+        }
     }
 
     /** The test images as 28 × 28 grey pictures, dark items on white (inverted from the dataset's). */
