@@ -260,10 +260,9 @@ public final class SyntheticShapes {
         g.setColor(Color.WHITE);
         g.fill(shape);
         g.dispose();
-        for (int y = 0; y < size; y++) {
-            for (int x = 0; x < size; x++) {
-                out[y * size + x] = (canvas.getRGB(x, y) & 0xffffff) != 0;
-            }
+        int[] rgb = ((java.awt.image.DataBufferInt) canvas.getRaster().getDataBuffer()).getData();
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (rgb[i] & 0xffffff) != 0;
         }
         return out;
     }
