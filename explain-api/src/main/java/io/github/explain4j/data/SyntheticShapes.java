@@ -6,12 +6,17 @@ import java.awt.Graphics2D;
 import java.awt.Polygon;
 import java.awt.RenderingHints;
 import java.awt.Shape;
+import java.awt.Stroke;
 import java.awt.geom.Ellipse2D;
 import java.awt.geom.Line2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 
 /**
@@ -21,6 +26,8 @@ import java.util.Random;
  * colours (a plus sign, an elongated ellipse) that belong to no class. Because the distractors are as salient as
  * the object, a map that points at the object shows class evidence, not mere contrast. The mask of the class-defining shape comes with the
  * image, so whether an explanation points at the object can be measured (pointing game, mass inside the mask).
+ * Each sample also carries a mask per {@linkplain #CONCEPTS concept} — its class shape under the class's name, each
+ * distractor, the background — the labels against which network dissection scores units.
  *
  * <p>Every sample is a pure function of {@code (seed, index)}: the same call always draws the same pixels, so
  * training, tests and benchmarks can regenerate any split instead of storing it.
@@ -29,12 +36,26 @@ import java.util.Random;
  * SyntheticShapes shapes = SyntheticShapes.create(64);
  * SyntheticShapes.Sample s = shapes.sample(42L, 7);
  * s.image(); s.label(); s.mask();   // 64×64 RGB, 0..2, true where the shape is
+ * s.concept("plus");                  // true where the plus-sign distractor shows
  * }</pre>
  */
 public final class SyntheticShapes {
 
     /** The class names, by label index. */
     public static final List<String> CLASSES = List.of("circle", "square", "triangle");
+
+    /** The name of the plus-sign distractor as a concept. */
+    public static final String PLUS = "plus";
+    /** The name of the elongated-ellipse distractor as a concept. */
+    public static final String ELLIPSE = "ellipse";
+    /** The name of the background (no object) as a concept. */
+    public static final String BACKGROUND = "background";
+
+    /**
+     * The concepts every sample labels, in this order: the three classes' shapes, the two distractors, the
+     * background. Their masks partition the image: each pixel belongs to exactly one.
+     */
+    public static final List<String> CONCEPTS = List.of("circle", "square", "triangle", PLUS, ELLIPSE, BACKGROUND);
 
     /** Seed of the training split used by the bundled model. */
     public static final long TRAIN_SEED = 1L;
@@ -72,8 +93,43 @@ public final class SyntheticShapes {
      * @param mask row-major, {@code true} on the pixels of the class-defining shape
      * @param centerX the shape's centre, x
      * @param centerY the shape's centre, y
+     * @param concepts row-major masks of the visible pixels of each of {@link #CONCEPTS}, by name, in that order:
+     *     the class shape under its class's name (the other two classes' masks are empty), the plus sign, the
+     *     ellipse (empty when it found no free place), the background; they partition the image
      */
-    public record Sample(BufferedImage image, int label, boolean[] mask, double centerX, double centerY) {
+    public record Sample(BufferedImage image, int label, boolean[] mask, double centerX, double centerY,
+            Map<String, boolean[]> concepts) {
+
+        /** Freezes the map of concepts (the arrays are shared, like {@link #mask()}). */
+        public Sample {
+            Objects.requireNonNull(concepts, "concepts was null; pass a mask per concept name");
+            Map<String, boolean[]> copy = new LinkedHashMap<>();
+            concepts.forEach(copy::put);
+            concepts = Collections.unmodifiableMap(copy);
+        }
+
+        /**
+         * A sample without distractor masks: the class shape's mask under its class name, everything else as
+         * background, the distractors' masks empty.
+         */
+        public Sample(BufferedImage image, int label, boolean[] mask, double centerX, double centerY) {
+            this(image, label, mask, centerX, centerY, conceptsOf(label, mask, new boolean[mask.length],
+                    new boolean[mask.length]));
+        }
+
+        /**
+         * The visible pixels of {@code concept}, one of {@link #CONCEPTS}.
+         *
+         * @throws IllegalArgumentException for another name
+         */
+        public boolean[] concept(String concept) {
+            boolean[] m = concepts.get(concept);
+            if (m == null) {
+                throw new IllegalArgumentException("concept '" + concept + "' is not labelled; the concepts are "
+                        + CONCEPTS);
+            }
+            return m;
+        }
 
         /** The fraction of the image the mask covers. */
         public double maskFraction() {
@@ -129,16 +185,20 @@ public final class SyntheticShapes {
         Shape shape = shape(label, cx, cy, half, r.nextDouble() * Math.PI * 2);
         List<double[]> placed = new ArrayList<>();
         placed.add(new double[] {cx, cy, half});
+        Shape[] distractors = new Shape[2];
         for (int d = 0; d < 2; d++) {
             double dh = size * (0.11 + 0.07 * r.nextDouble());
             double[] at = place(r, dh, placed);
             if (at != null) {
                 g.setColor(objectColor(r));
-                g.fill(distractor(d, at[0], at[1], dh, r.nextDouble() * Math.PI));
+                distractors[d] = distractor(d, at[0], at[1], dh, r.nextDouble() * Math.PI);
+                g.fill(distractors[d]);
                 placed.add(new double[] {at[0], at[1], dh});
             }
         }
         Color colour = objectColor(r);
+        // Java2D rasterises a non-antialiased fill differently under a wide stroke: the masks reuse this one
+        Stroke stroke = g.getStroke();
         g.dispose();
 
         BufferedImage maskImage = new BufferedImage(size, size, BufferedImage.TYPE_BYTE_BINARY);
@@ -157,7 +217,54 @@ public final class SyntheticShapes {
                 }
             }
         }
-        return new Sample(image, label, mask, cx, cy);
+        // the distractors' pixels, rasterised as they were painted (same image type, no antialiasing); the
+        // ellipse was painted after the plus and the class shape after both, so each hides what lies under it
+        boolean[] plus = raster(distractors[0], stroke);
+        boolean[] ellipse = raster(distractors[1], stroke);
+        for (int i = 0; i < mask.length; i++) {
+            ellipse[i] &= !mask[i];
+            plus[i] &= !mask[i] && !ellipse[i];
+        }
+        return new Sample(image, label, mask, cx, cy, conceptsOf(label, mask, plus, ellipse));
+    }
+
+    /** The concepts' masks in the order of {@link #CONCEPTS}; the background is what none of the others covers. */
+    private static Map<String, boolean[]> conceptsOf(int label, boolean[] mask, boolean[] plus, boolean[] ellipse) {
+        Map<String, boolean[]> out = new LinkedHashMap<>();
+        for (int c = 0; c < CLASSES.size(); c++) {
+            out.put(CLASSES.get(c), c == label ? mask : new boolean[mask.length]);
+        }
+        out.put(PLUS, plus);
+        out.put(ELLIPSE, ellipse);
+        boolean[] background = new boolean[mask.length];
+        for (int i = 0; i < background.length; i++) {
+            background[i] = !mask[i] && !plus[i] && !ellipse[i];
+        }
+        out.put(BACKGROUND, background);
+        return out;
+    }
+
+    /**
+     * The pixels a fill of {@code shape} paints on an image like the samples' with {@code stroke} set (none for a
+     * null shape).
+     */
+    private boolean[] raster(Shape shape, Stroke stroke) {
+        boolean[] out = new boolean[size * size];
+        if (shape == null) {
+            return out;
+        }
+        BufferedImage canvas = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = canvas.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_OFF);
+        g.setStroke(stroke);
+        g.setColor(Color.WHITE);
+        g.fill(shape);
+        g.dispose();
+        int[] rgb = ((java.awt.image.DataBufferInt) canvas.getRaster().getDataBuffer()).getData();
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (rgb[i] & 0xffffff) != 0;
+        }
+        return out;
     }
 
     /** {@code count} consecutive samples of a split starting at {@code from}. */
