@@ -7,7 +7,10 @@ import io.github.explain4j.data.SyntheticShapes;
 import io.github.explain4j.djl.ExplainableModel;
 import io.github.explain4j.djl.data.DatasetPass;
 import io.github.explain4j.djl.data.JobList;
+import io.github.explain4j.data.ConceptMasks;
 import io.github.explain4j.djl.inside.Activations;
+import io.github.explain4j.djl.inside.Dissection;
+import io.github.explain4j.inside.DissectionReport;
 import io.github.explain4j.djl.inside.Filters;
 import io.github.explain4j.djl.inside.TopActivations;
 import io.github.explain4j.djl.inside.TopPatches;
@@ -28,6 +31,8 @@ import java.util.Locale;
  *   <li>{@code shapes-activations-ENGINE.png}: its stage2 maps for a held-out image (the image first);</li>
  *   <li>{@code shapes-top9-stage2-ENGINE.png}, {@code shapes-top9-stage3-ENGINE.png}: Zeiler &amp; Fergus' top-9
  *       patches and deconvnet projections of the eight strongest units, over 2,000 held-out shapes;</li>
+ *   <li>{@code shapes-dissection-ENGINE.png}: network dissection of stage3 over 1,000 held-out shapes — for each
+ *       concept, its best unit's region (top 0.5 % of its activations) outlined on six images;</li>
  *   <li>{@code fashion-top9-relu1.png} … {@code relu3.png}: the same for FashionNet over the 10,000 test images
  *       ({@link FashionInside}).</li>
  * </ul>
@@ -36,6 +41,8 @@ final class InsideGallery {
 
     /** Held-out shapes in the top-k pass. */
     static final int SHAPES = 2000;
+    /** Held-out shapes dissected. */
+    static final int DISSECTED = 1000;
 
     private InsideGallery() {}
 
@@ -67,6 +74,14 @@ final class InsideGallery {
                         .grid(3, 40, 4), file);
                 files.add(file);
             }
+            ImageSource dissected = ImageSource.shapes(shapes, SyntheticShapes.TEST_SEED, DISSECTED);
+            Dissection dissection = Dissection.of("stage3", ConceptMasks.shapes(shapes, SyntheticShapes.TEST_SEED))
+                    .progress(ProgressListener.NONE);
+            DissectionReport report = dissection.run(model, dissected);
+            System.out.print(report);
+            Path picture = out.resolve("shapes-dissection" + suffix);
+            Heatmaps.write(dissection.picture(model, dissected, report, 6), picture);
+            files.add(picture);
             System.out.printf(Locale.ROOT, "ShapesNet insides on %s: %.1f s%n", engine, (System.nanoTime() - t) / 1e9);
         }
         FashionInside.main(new String[] {engine, "test", out.toString()});
