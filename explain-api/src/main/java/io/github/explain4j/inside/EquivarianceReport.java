@@ -15,7 +15,7 @@ import java.util.Objects;
  * {@code Σ‖φ(gx) − g·Aφ(x)‖² / Σ‖φ(gx)‖²}, is 0 for an exactly equivariant layer and 1 for the useless map
  * {@code A = 0}; {@link #identityErrors()} gives the same error for {@code A = I} (plain equivariance, no mixing).
  *
- * @param layers the layers measured, in order
+ * @param layers the layers measured, in order, as the caller named them
  * @param transforms the transforms' names, in order
  * @param errors the normalised error of the fitted map, {@code [layer][transform]}
  * @param identityErrors the normalised error with {@code A = I}, {@code [layer][transform]}
@@ -54,6 +54,23 @@ public record EquivarianceReport(List<String> layers, List<String> transforms, d
             out.put(transforms.get(t), e);
         }
         return Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * The error per layer for each transform as a line plot (layers in order along x) — Lenc &amp; Vedaldi's
+     * figure.
+     */
+    public java.awt.image.BufferedImage plot(String title, int width, int height) {
+        double[] x = new double[layers.size()];
+        for (int l = 0; l < x.length; l++) {
+            x[l] = l;
+        }
+        io.github.explain4j.render.LinePlot p = io.github.explain4j.render.LinePlot.titled(title)
+                .axes("layer (" + String.join(", ", layers) + ")", "normalised error").yRange(0, 1);
+        for (Map.Entry<String, double[]> e : byTransform().entrySet()) {
+            p = p.series(e.getKey(), x, e.getValue());
+        }
+        return p.render(width, height);
     }
 
     @Override

@@ -10,7 +10,9 @@ import io.github.explain4j.djl.data.JobList;
 import io.github.explain4j.data.ConceptMasks;
 import io.github.explain4j.djl.inside.Activations;
 import io.github.explain4j.djl.inside.Dissection;
+import io.github.explain4j.djl.inside.Equivariance;
 import io.github.explain4j.inside.DissectionReport;
+import io.github.explain4j.inside.EquivarianceReport;
 import io.github.explain4j.djl.inside.Filters;
 import io.github.explain4j.djl.inside.TopActivations;
 import io.github.explain4j.djl.inside.TopPatches;
@@ -33,6 +35,8 @@ import java.util.Locale;
  *       patches and deconvnet projections of the eight strongest units, over 2,000 held-out shapes;</li>
  *   <li>{@code shapes-dissection-ENGINE.png}: network dissection of stage3 over 1,000 held-out shapes — for each
  *       concept, its best unit's region (top 0.5 % of its activations) outlined on six images;</li>
+ *   <li>{@code shapes-equivariance-ENGINE.png}: Lenc &amp; Vedaldi's equivariance error per layer for flips, the
+ *       quarter turn and rescaling by 1.25 (maps fitted on 32 held-out shapes, measured on 16 others);</li>
  *   <li>{@code fashion-top9-relu1.png} … {@code relu3.png}: the same for FashionNet over the 10,000 test images
  *       ({@link FashionInside}).</li>
  * </ul>
@@ -82,6 +86,16 @@ final class InsideGallery {
             Path picture = out.resolve("shapes-dissection" + suffix);
             Heatmaps.write(dissection.picture(model, dissected, report, 6), picture);
             files.add(picture);
+            List<java.awt.image.BufferedImage> fit = new ArrayList<>();
+            List<java.awt.image.BufferedImage> heldOut = new ArrayList<>();
+            for (int i = 0; i < 48; i++) {
+                (i < 32 ? fit : heldOut).add(shapes.sample(SyntheticShapes.TEST_SEED, 5000 + i).image());
+            }
+            EquivarianceReport eq = Equivariance.of("stem", "pool1", "stage2", "pool2", "stage3").rescale(1.25)
+                    .measure(model.withProgress(ProgressListener.NONE), fit, heldOut);
+            Path plot = out.resolve("shapes-equivariance" + suffix);
+            Heatmaps.write(eq.plot("ShapesNet: equivariance error per layer (Lenc & Vedaldi)", 720, 420), plot);
+            files.add(plot);
             System.out.printf(Locale.ROOT, "ShapesNet insides on %s: %.1f s%n", engine, (System.nanoTime() - t) / 1e9);
         }
         FashionInside.main(new String[] {engine, "test", out.toString()});

@@ -22,8 +22,9 @@ import org.ejml.interfaces.linsol.LinearSolverDense;
  * transform {@code g}, a channel mixing {@code A} is fitted by ridge regression (EJML) so that
  * {@code φ(gx) ≈ g·(A φ(x))} over every position of a set of images — {@code g} moving the feature map's positions
  * as it moves the image's — and measured on held-out images as the normalised error of {@link EquivarianceReport}.
- * The transforms are the exact ones of the paper's study: horizontal and vertical flips and the quarter turn (square
- * inputs), which move feature maps without resampling.
+ * The transforms are those of the paper's study: horizontal and vertical flips and the quarter turn (square
+ * inputs), which move feature maps without resampling, and with {@link #rescale} rescaling about the centre,
+ * which resamples images and maps alike ({@link Zoom}).
  *
  * <pre>{@code
  * EquivarianceReport r = Equivariance.of("stem", "stage2", "stage3").measure(model, fit, heldOut);
@@ -32,8 +33,105 @@ import org.ejml.interfaces.linsol.LinearSolverDense;
  */
 public final class Equivariance {
 
+    /** An image transform and the same transform of feature maps. */
+    public sealed interface Move permits Flip, Zoom {
+        /** The name used in reports. */
+        String label();
+
+        /** {@code (C, H, W)} planes transformed. */
+        float[] apply(float[] chw, int c, int h, int w);
+
+        /** The image transformed. */
+        BufferedImage apply(BufferedImage image);
+    }
+
+    /**
+     * Rescaling about the centre by {@code factor} (1.25 enlarges the middle and crops the border; 0.8 shrinks the
+     * image into a black frame), bilinear on the image's pixels and on each feature map's positions alike — the
+     * paper's rescaling, which unlike a flip resamples, so even an ideal network keeps a small error.
+     *
+     * @param factor the scale factor, in (0.25, 4) and not 1
+     */
+    public record Zoom(double factor) implements Move {
+
+        /** Checks the factor. */
+        public Zoom {
+            if (!(factor > 0.25 && factor < 4) || factor == 1) {
+                throw new IllegalArgumentException("zoom factor was " + factor + "; expected a factor in (0.25, 4)"
+                        + " other than 1, e.g. 1.25 or 0.8");
+            }
+        }
+
+        @Override
+        public String label() {
+            return String.format(java.util.Locale.ROOT, "rescale %.2f×", factor);
+        }
+
+        @Override
+        public float[] apply(float[] chw, int c, int h, int w) {
+            float[] out = new float[chw.length];
+            double cy = (h - 1) / 2.0;
+            double cx = (w - 1) / 2.0;
+            for (int y = 0; y < h; y++) {
+                double sy = (y - cy) / factor + cy;
+                for (int x = 0; x < w; x++) {
+                    double sx = (x - cx) / factor + cx;
+                    for (int ch = 0; ch < c; ch++) {
+                        out[(ch * h + y) * w + x] = (float) sample(chw, ch * h * w, h, w, sy, sx);
+                    }
+                }
+            }
+            return out;
+        }
+
+        /** Bilinear at {@code (y, x)}, zero outside the plane. */
+        private static double sample(float[] v, int off, int h, int w, double y, double x) {
+            int y0 = (int) Math.floor(y);
+            int x0 = (int) Math.floor(x);
+            double fy = y - y0;
+            double fx = x - x0;
+            double s = 0;
+            for (int dy = 0; dy <= 1; dy++) {
+                for (int dx = 0; dx <= 1; dx++) {
+                    int yy = y0 + dy;
+                    int xx = x0 + dx;
+                    if (yy >= 0 && yy < h && xx >= 0 && xx < w) {
+                        s += (dy == 0 ? 1 - fy : fy) * (dx == 0 ? 1 - fx : fx) * v[off + yy * w + xx];
+                    }
+                }
+            }
+            return s;
+        }
+
+        @Override
+        public BufferedImage apply(BufferedImage image) {
+            int h = image.getHeight();
+            int w = image.getWidth();
+            float[] rgb = new float[3 * h * w];
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    int p = image.getRGB(x, y);
+                    rgb[y * w + x] = (p >> 16) & 0xFF;
+                    rgb[(h + y) * w + x] = (p >> 8) & 0xFF;
+                    rgb[(2 * h + y) * w + x] = p & 0xFF;
+                }
+            }
+            float[] z = apply(rgb, 3, h, w);
+            BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    int r = Math.round(z[y * w + x]);
+                    int g = Math.round(z[(h + y) * w + x]);
+                    int b = Math.round(z[(2 * h + y) * w + x]);
+                    out.setRGB(x, y, (r << 16) | (g << 8) | b);
+                }
+            }
+            return out;
+        }
+    }
+
     /** An image transform that moves pixels exactly, and moves feature maps the same way. */
-    public enum Flip {
+    public enum Flip implements Move {
         /** Mirror left–right. */
         HORIZONTAL("flip horizontally"),
         /** Mirror top–bottom. */
@@ -47,7 +145,7 @@ public final class Equivariance {
             this.label = label;
         }
 
-        /** The name used in reports. */
+        @Override
         public String label() {
             return label;
         }
@@ -61,8 +159,8 @@ public final class Equivariance {
             };
         }
 
-        /** {@code (C, H, W)} planes moved. */
-        float[] apply(float[] chw, int c, int h, int w) {
+        @Override
+        public float[] apply(float[] chw, int c, int h, int w) {
             if (this == QUARTER_TURN && h != w) {
                 throw new IllegalArgumentException("a quarter turn needs square maps; this one is " + h + "×" + w);
             }
@@ -78,7 +176,8 @@ public final class Equivariance {
             return out;
         }
 
-        BufferedImage apply(BufferedImage image) {
+        @Override
+        public BufferedImage apply(BufferedImage image) {
             int h = image.getHeight();
             int w = image.getWidth();
             if (this == QUARTER_TURN && h != w) {
@@ -96,10 +195,10 @@ public final class Equivariance {
     }
 
     private final List<String> layers;
-    private final List<Flip> transforms;
+    private final List<Move> transforms;
     private final double ridge;
 
-    private Equivariance(List<String> layers, List<Flip> transforms, double ridge) {
+    private Equivariance(List<String> layers, List<Move> transforms, double ridge) {
         this.layers = layers;
         this.transforms = transforms;
         this.ridge = ridge;
@@ -114,12 +213,21 @@ public final class Equivariance {
     }
 
     /** Only these transforms. */
-    public Equivariance transforms(Flip... flips) {
-        if (flips.length == 0) {
+    public Equivariance transforms(Move... moves) {
+        if (moves.length == 0) {
             throw new IllegalArgumentException("no transform was given; pass one or more of " + Arrays.toString(
-                    Flip.values()));
+                    Flip.values()) + " or new Zoom(factor)");
         }
-        return new Equivariance(layers, List.of(flips), ridge);
+        return new Equivariance(layers, List.of(moves), ridge);
+    }
+
+    /** The transforms so far and rescaling by each of {@code factors} (see {@link Zoom}). */
+    public Equivariance rescale(double... factors) {
+        List<Move> all = new ArrayList<>(transforms);
+        for (double f : factors) {
+            all.add(new Zoom(f));
+        }
+        return new Equivariance(layers, List.copyOf(all), ridge);
     }
 
     /** The ridge weight, relative to the mean square of the fitted features (≥ 0). */
@@ -185,8 +293,8 @@ public final class Equivariance {
                 identity[l][t] = r[2] == 0 ? 0 : r[1] / r[2];
             }
         }
-        List<String> names = transforms.stream().map(Flip::label).toList();
-        return new EquivarianceReport(paths, names, errors, identity, fit.size(), test.size(), model.name());
+        List<String> names = transforms.stream().map(Move::label).toList();
+        return new EquivarianceReport(layers, names, errors, identity, fit.size(), test.size(), model.name());
     }
 
     /** What is done with one layer's pair for one transform: {@code g·φ(x)} and {@code φ(gx)}, both (C, H, W). */
@@ -204,7 +312,7 @@ public final class Equivariance {
         for (BufferedImage image : images) {
             List<float[]> plain = features(model, paths, image);
             for (int t = 0; t < transforms.size(); t++) {
-                Flip g = transforms.get(t);
+                Move g = transforms.get(t);
                 List<float[]> moved = features(model, paths, g.apply(image));
                 for (int l = 0; l < paths.size(); l++) {
                     long[] s = shapes.get(l);

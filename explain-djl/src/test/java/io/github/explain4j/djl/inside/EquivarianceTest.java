@@ -21,6 +21,7 @@ import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -156,6 +157,60 @@ class EquivarianceTest {
             IllegalArgumentException flat = assertThrows(IllegalArgumentException.class,
                     () -> Equivariance.of("fc").measure(model, fit, test));
             assertTrue(flat.getMessage().contains("(N, C, H, W)"), flat.getMessage());
+        }
+    }
+
+    @Test
+    void aZoomOfARampIsTheClosedFormAndBadFactorsAreRefused() {
+        // v(y, x) = x on a 9×9 plane; zoom 1.5 about (4, 4): v'(y, x) = (x − 4)/1.5 + 4 wherever that lies inside
+        int n = 9;
+        float[] ramp = new float[n * n];
+        for (int y = 0; y < n; y++) {
+            for (int x = 0; x < n; x++) {
+                ramp[y * n + x] = x;
+            }
+        }
+        float[] z = new Equivariance.Zoom(1.5).apply(ramp, 1, n, n);
+        for (int y = 0; y < n; y++) {
+            for (int x = 0; x < n; x++) {
+                assertEquals((x - 4) / 1.5 + 4, z[y * n + x], 1e-5, "at " + y + "," + x);
+            }
+        }
+        // shrinking leaves a zero frame: 0.5 about 4 reads (x − 4)·2 + 4, outside the plane for x = 0 and 8
+        float[] s = new Equivariance.Zoom(0.5).apply(ramp, 1, n, n);
+        assertEquals(0, s[4 * n], 0);
+        assertEquals(6, s[4 * n + 5], 1e-6);
+        assertEquals("rescale 1.25×", new Equivariance.Zoom(1.25).label());
+        for (double bad : new double[] {1, 0, -2, 5, Double.NaN}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Equivariance.Zoom(bad));
+            assertTrue(e.getMessage().contains("zoom factor was"), e.getMessage());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.github.explain4j.djl.fixtures.TestNets#engines")
+    void aPointwiseLinearNetworkIsEquivariantToRescalingAndTheReportPlots(String engine) {
+        try (NDManager m = TestNets.manager(engine)) {
+            // a 1×1 convolution without bias commutes with any resampling of positions; a 3×3 one does not
+            NamedSequentialBlock net = new NamedSequentialBlock()
+                    .add("pointwise", Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(3).optBias(false)
+                            .build())
+                    .add("conv", Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(3)
+                            .optPadding(new Shape(1, 1)).build());
+            net.initialize(m, DataType.FLOAT32, new Shape(1, 3, 8, 8));
+            TestNets.randomize(net, 5);
+            ExplainableModel model = ExplainableModel.of(net, m, InputSpec.rgb(8, 8));
+            EquivarianceReport r = Equivariance.of("pointwise", "conv").transforms(Equivariance.Flip.HORIZONTAL)
+                    .rescale(1.5).measure(model, images(12, 8), images(6, 9));
+            assertEquals(List.of("flip horizontally", "rescale 1.50×"), r.transforms());
+            // the image is zoomed in 8-bit pixels, the map in floats: rounding leaves ~1e-5
+            double pointwise = r.error("pointwise", "rescale 1.50×");
+            assertTrue(pointwise < 1e-3, engine + ": pointwise " + pointwise);
+            double conv = r.error("conv", "rescale 1.50×");
+            assertTrue(conv > 10 * pointwise, engine + ": a 3×3 convolution is not exactly equivariant: " + conv);
+            java.awt.image.BufferedImage plot = r.plot("equivariance", 480, 320);
+            assertEquals(480, plot.getWidth());
+            assertEquals(320, plot.getHeight());
         }
     }
 }
