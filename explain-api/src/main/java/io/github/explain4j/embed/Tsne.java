@@ -286,7 +286,7 @@ public final class Tsne {
         float[][] x = data;
         String reduced = "";
         if (pcaDimensions > 0 && d > pcaDimensions) {
-            x = Points.toFloat(Pca.fit(data).withComponents(Math.min(pcaDimensions, Math.min(n, d))).project(data));
+            x = Points.toFloat(Pca.fit(data, Math.min(pcaDimensions, Math.min(n, d))).project(data));
             reduced = ", PCA " + d + " → " + x[0].length + " dimensions first";
         }
         boolean exact = isExact(n);

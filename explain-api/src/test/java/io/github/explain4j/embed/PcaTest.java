@@ -101,4 +101,42 @@ class PcaTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> pca.project(new float[][] {{1, 2, 3}}))
                 .getMessage().contains("fitted on 2"));
     }
+
+    @Test
+    void truncatedFitEqualsTheFullFitsLeadingComponents() {
+        // rank-10 signal with variances 100 … 10 in 80 dimensions, plus noise of variance 1e-4: a clear gap after 10
+        java.util.Random r = new java.util.Random(3);
+        int n = 300;
+        int d = 80;
+        double[][] basis = new double[10][d];
+        for (double[] b : basis) {
+            for (int j = 0; j < d; j++) {
+                b[j] = r.nextGaussian();
+            }
+        }
+        float[][] data = new float[n][d];
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < 10; c++) {
+                double a = r.nextGaussian() * Math.sqrt(100 - 10 * c);
+                for (int j = 0; j < d; j++) {
+                    data[i][j] += (float) (a * basis[c][j]);
+                }
+            }
+            for (int j = 0; j < d; j++) {
+                data[i][j] += (float) (r.nextGaussian() * 0.01);
+            }
+        }
+        Pca full = Pca.fit(data);
+        Pca five = Pca.fit(data, 5);
+        assertEquals(5, five.componentCount());
+        for (int c = 0; c < 5; c++) {
+            assertEquals(full.explainedVariance()[c], five.explainedVariance()[c], 1e-6 * full.explainedVariance()[c]);
+            assertEquals(full.explainedVarianceRatio()[c], five.explainedVarianceRatio()[c], 1e-6);
+            for (int j = 0; j < d; j++) {
+                assertEquals(full.components()[c][j], five.components()[c][j], 1e-5, "component " + c + ", " + j);
+            }
+        }
+        IllegalArgumentException k = assertThrows(IllegalArgumentException.class, () -> Pca.fit(data, 81));
+        assertTrue(k.getMessage().contains("components was 81"), k.getMessage());
+    }
 }

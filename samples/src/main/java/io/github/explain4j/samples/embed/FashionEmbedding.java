@@ -226,7 +226,7 @@ public final class FashionEmbedding {
                 outDir.resolve("fashion-" + space + "-tsne.png")));
         files.add(Heatmaps.write(ImageMap.grid(40, 40, 28).render(tsne, images.subList(0, n)),
                 outDir.resolve("fashion-" + space + "-tsne-grid.png")));
-        Embedding pca = Pca.fit(points).withComponents(2).embedding(points, pointLabels);
+        Embedding pca = Pca.fit(points, 2).embedding(points, pointLabels);
         files.add(Heatmaps.write(ScatterPlot.titled(String.format(Locale.ROOT,
                 "PCA of %,d Fashion-MNIST test images (%s)", n, space)).axes("PC 1", "PC 2").classes(names)
                 .points(column(pca, 0), column(pca, 1), pointLabels).render(1000, 800),
