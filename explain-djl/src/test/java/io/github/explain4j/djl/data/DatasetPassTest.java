@@ -242,4 +242,34 @@ class DatasetPassTest {
             assertTrue(e.getMessage().contains("disk gone at 21"), e.getMessage());
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("io.github.explain4j.djl.fixtures.TestNets#engines")
+    void aLayerThatGivesNaNIsRefusedNotRanked(String engine) {
+        try (ai.djl.ndarray.NDManager m = io.github.explain4j.djl.fixtures.TestNets.manager(engine)) {
+            // log of a convolution's output: NaN wherever the convolution is negative
+            io.github.explain4j.djl.blocks.NamedSequentialBlock net = new io.github.explain4j.djl.blocks
+                    .NamedSequentialBlock()
+                    .add("conv", ai.djl.nn.convolutional.Conv2d.builder()
+                            .setKernelShape(new ai.djl.ndarray.types.Shape(3, 3)).setFilters(2).build())
+                    .add("log", ai.djl.nn.LambdaBlock.singleton(x -> x.log(), "log"));
+            net.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1, 3, 8, 8));
+            io.github.explain4j.djl.fixtures.TestNets.randomize(net, 4);
+            ExplainableModel model = ExplainableModel.of(net, m, io.github.explain4j.api.InputSpec.rgb(8, 8));
+            java.util.List<java.awt.image.BufferedImage> images = new ArrayList<>();
+            java.util.Random r = new java.util.Random(1);
+            for (int i = 0; i < 6; i++) {
+                java.awt.image.BufferedImage im = new java.awt.image.BufferedImage(8, 8,
+                        java.awt.image.BufferedImage.TYPE_INT_RGB);
+                for (int p = 0; p < 64; p++) {
+                    im.setRGB(p % 8, p / 8, r.nextInt(1 << 24));
+                }
+                images.add(im);
+            }
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> DatasetPass.over(ImageSource.of(images)).progress(ProgressListener.NONE)
+                            .run(model, TopActivations.of("log")));
+            assertTrue(e.getMessage().contains("NaN"), e.getMessage());
+        }
+    }
 }
