@@ -32,17 +32,8 @@ public interface DatasetJob<R> extends Serializable {
      */
     interface Accumulator<R> {
 
-        /** The layers whose activations each batch must carry whole (paths the model resolves). */
+        /** The layers whose activations each batch must carry (paths the model resolves). */
         List<String> layers();
-
-        /**
-         * The layers of which each batch needs only each channel's maximum and its position (see
-         * {@link LayerBatch#maxima}): reduced on the engine, so that only {@code N × C} pairs, not the maps, are
-         * copied to the heap. None by default.
-         */
-        default List<String> channelMaxima() {
-            return List.of();
-        }
 
         /** Folds one batch in. Batches arrive in the order of their images' indices. */
         void add(LayerBatch batch);

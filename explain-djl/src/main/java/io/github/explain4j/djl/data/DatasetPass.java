@@ -130,7 +130,11 @@ public final class DatasetPass {
         Objects.requireNonNull(model, "model was null; pass the model to run over the dataset");
         Objects.requireNonNull(job, "job was null; pass e.g. TopActivations.of(layer)");
         DatasetJob.Accumulator<R> acc = job.start(model);
-        Request paths = Request.of(model, acc);
+        List<String> names = acc.layers();
+        Map<String, String> paths = new LinkedHashMap<>();
+        for (String name : names) {
+            paths.put(name, model.seam().resolveLayer(name));
+        }
         String key = job.description() + " | " + source.description() + " | model " + model.name() + " on "
                 + model.engine();
         long next = checkpoint == null ? 0 : Checkpoint.restore(checkpoint, key, acc);
@@ -179,7 +183,10 @@ public final class DatasetPass {
         if (items == null || items.isEmpty()) {
             throw new IllegalArgumentException("no images were given; pass a non-empty batch");
         }
-        Request paths = Request.of(model, accumulator);
+        Map<String, String> paths = new LinkedHashMap<>();
+        for (String name : accumulator.layers()) {
+            paths.put(name, model.seam().resolveLayer(name));
+        }
         List<java.awt.image.BufferedImage> images = new ArrayList<>(items.size());
         for (DatasetItem item : items) {
             images.add(item.image());
@@ -201,72 +208,26 @@ public final class DatasetPass {
         }
     }
 
-    /** The layers a job reads, whole and as channel maxima, each by its name and the path the model resolves. */
-    private record Request(Map<String, String> whole, Map<String, String> maxima) {
-        static Request of(ExplainableModel model, DatasetJob.Accumulator<?> acc) {
-            Map<String, String> whole = new LinkedHashMap<>();
-            for (String name : acc.layers()) {
-                whole.put(name, model.seam().resolveLayer(name));
-            }
-            Map<String, String> maxima = new LinkedHashMap<>();
-            for (String name : acc.channelMaxima()) {
-                maxima.put(name, model.seam().resolveLayer(name));
-            }
-            return new Request(whole, maxima);
-        }
-
-        String[] captures() {
-            java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(whole.values());
-            all.addAll(maxima.values());
-            return all.toArray(String[]::new);
-        }
-    }
-
     /** One batch through the model up to the last asked-for layer; the activations copied to the heap. */
-    private static LayerBatch forward(ExplainableModel model, Prefetch.Prepared b, Request paths) {
+    private static LayerBatch forward(ExplainableModel model, Prefetch.Prepared b, Map<String, String> paths) {
         List<DatasetItem> items = b.items();
-        List<Map<String, LayerValues>> layers = model.call(scope -> {
+        Map<String, LayerValues> layers = model.call(scope -> {
             NDArray x = HeapArrays.create(scope, b.input(), model.inputShape(items.size()))
                     .toType(model.seam().dataType(), false);
-            Map<String, LayerValues> whole = new LinkedHashMap<>();
-            Map<String, LayerValues> maxima = new LinkedHashMap<>();
-            String[] captures = paths.captures();
-            if (captures.length == 0) {
+            Map<String, LayerValues> out = new LinkedHashMap<>();
+            if (paths.isEmpty()) {
                 model.seam().forward(scope, x);
-                return List.of(whole, maxima);
+                return out;
             }
-            Trace t = model.seam().trace(scope, TraceRequest.of(x).capture(captures).stopAfterCaptures());
-            for (Map.Entry<String, String> e : paths.whole().entrySet()) {
-                whole.put(e.getKey(), heap(t.activation(e.getValue()), e.getKey(), items.size()));
+            Trace t = model.seam().trace(scope, TraceRequest.of(x)
+                    .capture(new ArrayList<>(new java.util.LinkedHashSet<>(paths.values())).toArray(String[]::new))
+                    .stopAfterCaptures());
+            for (Map.Entry<String, String> e : paths.entrySet()) {
+                out.put(e.getKey(), heap(t.activation(e.getValue()), e.getKey(), items.size()));
             }
-            for (Map.Entry<String, String> e : paths.maxima().entrySet()) {
-                maxima.put(e.getKey(), channelMaxima(t.activation(e.getValue()), e.getKey(), items.size()));
-            }
-            return List.of(whole, maxima);
+            return out;
         });
-        return new LayerBatch(items, layers.get(0), layers.get(1));
-    }
-
-    /**
-     * Each channel's maximum and its position, {@code (N, C, 2)}, computed on the engine. A map holding NaN is
-     * refused: engines differ on whether a maximum propagates it.
-     */
-    private static LayerValues channelMaxima(NDArray a, String layer, int n) {
-        long[] s = a.getShape().getShape();
-        if (s.length < 2 || s.length > 4 || s[0] != n) {
-            throw new IllegalArgumentException("layer '" + layer + "' gives shape " + Arrays.toString(s) + "; a"
-                    + " dataset pass reads (N, C, H, W) feature maps or (N, C) vectors");
-        }
-        int c = (int) s[1];
-        long plane = s.length == 2 ? 1 : s.length == 3 ? s[2] : s[2] * s[3];
-        NDArray flat = a.toType(DataType.FLOAT32, false).reshape(n, c, plane);
-        if (flat.isNaN().any().getBoolean()) {
-            throw new IllegalStateException("layer '" + layer + "' gave NaN in this batch; the model produces NaN on"
-                    + " one of its images, so no ranking of them is meaningful");
-        }
-        NDArray max = flat.max(new int[] {2}, true);
-        NDArray at = flat.argMax(2).toType(DataType.FLOAT32, false).reshape(n, c, 1);
-        return new LayerValues(max.concat(at, 2).toFloatArray(), n, c, 2, 1);
+        return new LayerBatch(items, layers);
     }
 
     private static LayerValues heap(NDArray a, String layer, int n) {

@@ -79,15 +79,6 @@ public final class JobList<R> implements DatasetJob<List<R>> {
         }
 
         @Override
-        public List<String> channelMaxima() {
-            LinkedHashSet<String> all = new LinkedHashSet<>();
-            for (Accumulator<R> p : parts) {
-                all.addAll(p.channelMaxima());
-            }
-            return List.copyOf(all);
-        }
-
-        @Override
         public void add(LayerBatch batch) {
             for (Accumulator<R> p : parts) {
                 p.add(batch);

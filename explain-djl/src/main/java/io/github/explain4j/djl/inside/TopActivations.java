@@ -69,15 +69,7 @@ public final class TopActivations implements DatasetJob<TopHits> {
     @Override
     public Accumulator<TopHits> start(ExplainableModel model) {
         Objects.requireNonNull(model, "model");
-        String path = model.seam().resolveLayer(layer);
-        long[] shape = model.layer(path).outputShape();
-        if (shape.length < 2 || shape.length > 4) {
-            throw new IllegalArgumentException("layer '" + path + "' gives shape " + java.util.Arrays.toString(shape)
-                    + "; top activations are ranked over (N, C, H, W) feature maps or (N, C) vectors");
-        }
-        int h = shape.length > 2 ? (int) shape[2] : 1;
-        int w = shape.length > 3 ? (int) shape[3] : 1;
-        return new Heaps(path, model.name(), h, w);
+        return new Heaps(model.seam().resolveLayer(layer), model.name());
     }
 
     /** One bounded heap per channel; the worst kept hit on top. */
@@ -87,37 +79,44 @@ public final class TopActivations implements DatasetJob<TopHits> {
         private List<PriorityQueue<Hit>> heaps;
         private long images;
         private long next;
-        private final int height;
-        private final int width;
+        private int height;
+        private int width;
 
-        Heaps(String path, String model, int height, int width) {
+        Heaps(String path, String model) {
             this.path = path;
             this.model = model;
-            this.height = height;
-            this.width = width;
         }
 
         @Override
         public List<String> layers() {
-            return List.of();
-        }
-
-        @Override
-        public List<String> channelMaxima() {
             return List.of(path);
         }
 
         @Override
         public void add(LayerBatch batch) {
-            LayerValues v = batch.maxima(path);
-            ensure(v.channels(), height, width);
+            LayerValues v = batch.layer(path);
+            ensure(v.channels(), v.height(), v.width());
             float[] a = v.values();
+            int plane = v.plane();
             for (int n = 0; n < v.images(); n++) {
                 DatasetItem item = batch.items().get(n);
                 for (int c = 0; c < v.channels(); c++) {
                     int off = v.offset(n, c);
-                    int best = (int) a[off + 1];
-                    offer(c, new Hit(a[off], item.index(), best / width, best % width));
+                    int best = 0;
+                    float max = a[off];
+                    for (int i = 0; i < plane; i++) {
+                        float f = a[off + i];
+                        if (Float.isNaN(f)) {
+                            throw new IllegalStateException("layer '" + path + "' gave NaN for image " + item.index()
+                                    + " (" + item.name() + "), channel " + c + "; the model produces NaN on this"
+                                    + " input, so no ranking of it is meaningful");
+                        }
+                        if (f > max) {
+                            max = f;
+                            best = i;
+                        }
+                    }
+                    offer(c, new Hit(max, item.index(), best / v.width(), best % v.width()));
                 }
             }
             images += v.images();
@@ -125,12 +124,14 @@ public final class TopActivations implements DatasetJob<TopHits> {
         }
 
         private void ensure(int channels, int h, int w) {
-            if (heaps == null && height == h && width == w) {
+            if (heaps == null) {
                 heaps = new ArrayList<>(channels);
                 for (int c = 0; c < channels; c++) {
                     heaps.add(new PriorityQueue<>(k + 1, TopHits.RANK.reversed()));
                 }
-            } else if (heaps == null || heaps.size() != channels || height != h || width != w) {
+                height = h;
+                width = w;
+            } else if (heaps.size() != channels || height != h || width != w) {
                 throw new IllegalStateException("layer '" + path + "' changed shape during the pass: " + heaps.size()
                         + "×" + height + "×" + width + " then " + channels + "×" + h + "×" + w);
             }
