@@ -52,23 +52,8 @@ public final class Pca {
         }
         int n = data.length;
         double[] mean = new double[d];
-        for (float[] row : data) {
-            for (int j = 0; j < d; j++) {
-                mean[j] += row[j];
-            }
-        }
-        for (int j = 0; j < d; j++) {
-            mean[j] /= n;
-        }
         DMatrixRMaj x = new DMatrixRMaj(n, d);
-        double total = 0;
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < d; j++) {
-                double v = data[i][j] - mean[j];
-                x.data[i * d + j] = v;
-                total += v * v;
-            }
-        }
+        double total = centre(data, mean, x);
         SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(n, d, false, true, true);
         if (!svd.decompose(x)) {
             throw new IllegalStateException("EJML's SVD did not converge on the " + n + " × " + d + " data");
@@ -77,25 +62,7 @@ public final class Pca {
         DMatrixRMaj vt = svd.getV(null, true);
         SingularOps_DDRM.descendingOrder(null, false, w, vt, true);
         int k = Math.min(n, d);
-        double[][] components = new double[k][d];
-        double[] variances = new double[k];
-        for (int c = 0; c < k; c++) {
-            double s = w.get(c, c);
-            variances[c] = s * s / (n - 1);
-            int largest = 0;
-            for (int j = 0; j < d; j++) {
-                components[c][j] = vt.get(c, j);
-                if (Math.abs(components[c][j]) > Math.abs(components[c][largest])) {
-                    largest = j;
-                }
-            }
-            if (components[c][largest] < 0) {
-                for (int j = 0; j < d; j++) {
-                    components[c][j] = -components[c][j];
-                }
-            }
-        }
-        return new Pca(mean, components, variances, total / (n - 1), n);
+        return new Pca(mean, components(w, vt, k, d), variances(w, k, n), total / (n - 1), n);
     }
 
     /**
@@ -126,23 +93,8 @@ public final class Pca {
             return fit(data).withComponents(k);
         }
         double[] mean = new double[d];
-        for (float[] row : data) {
-            for (int j = 0; j < d; j++) {
-                mean[j] += row[j];
-            }
-        }
-        for (int j = 0; j < d; j++) {
-            mean[j] /= n;
-        }
         DMatrixRMaj x = new DMatrixRMaj(n, d);
-        double total = 0;
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < d; j++) {
-                double v = data[i][j] - mean[j];
-                x.data[i * d + j] = v;
-                total += v * v;
-            }
-        }
+        double total = centre(data, mean, x);
         java.util.Random r = new java.util.Random(42);
         DMatrixRMaj omega = new DMatrixRMaj(d, l);
         for (int i = 0; i < omega.data.length; i++) {
@@ -163,11 +115,36 @@ public final class Pca {
         DMatrixRMaj w = svd.getW(null);
         DMatrixRMaj vt = svd.getV(null, true);
         SingularOps_DDRM.descendingOrder(null, false, w, vt, true);
+        return new Pca(mean, components(w, vt, k, d), variances(w, k, n), total / (n - 1), n);
+    }
+
+    /** Writes the column means into {@code mean} and the centred data into {@code x}; returns the sum of squares. */
+    private static double centre(float[][] data, double[] mean, DMatrixRMaj x) {
+        int n = data.length;
+        int d = mean.length;
+        for (float[] row : data) {
+            for (int j = 0; j < d; j++) {
+                mean[j] += row[j];
+            }
+        }
+        for (int j = 0; j < d; j++) {
+            mean[j] /= n;
+        }
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                double v = data[i][j] - mean[j];
+                x.data[i * d + j] = v;
+                total += v * v;
+            }
+        }
+        return total;
+    }
+
+    /** The first {@code k} rows of {@code Vᵀ}, each signed so that its largest-magnitude entry is positive. */
+    private static double[][] components(DMatrixRMaj w, DMatrixRMaj vt, int k, int d) {
         double[][] components = new double[k][d];
-        double[] variances = new double[k];
         for (int c = 0; c < k; c++) {
-            double sv = w.get(c, c);
-            variances[c] = sv * sv / (n - 1);
             int largest = 0;
             for (int j = 0; j < d; j++) {
                 components[c][j] = vt.get(c, j);
@@ -181,7 +158,16 @@ public final class Pca {
                 }
             }
         }
-        return new Pca(mean, components, variances, total / (n - 1), n);
+        return components;
+    }
+
+    /** The variances {@code σ²/(n − 1)} of the first {@code k} singular values. */
+    private static double[] variances(DMatrixRMaj w, int k, int n) {
+        double[] variances = new double[k];
+        for (int c = 0; c < k; c++) {
+            variances[c] = w.get(c, c) * w.get(c, c) / (n - 1);
+        }
+        return variances;
     }
 
     /** {@code X·M} ({@code transposeX}: {@code Xᵀ·M}). */

@@ -9,7 +9,6 @@ import ai.djl.Model;
 import io.github.explain4j.api.Attribution;
 import io.github.explain4j.api.ProgressListener;
 import io.github.explain4j.api.Target;
-import io.github.explain4j.data.DatasetItem;
 import io.github.explain4j.data.ImageSource;
 import io.github.explain4j.data.Npy;
 import io.github.explain4j.data.SyntheticShapes;
@@ -21,7 +20,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,23 +35,7 @@ class DatasetAttributionTest {
     private static final int IMAGES = 20;
 
     private static ImageSource counting(AtomicLong read) {
-        ImageSource inner = ImageSource.shapes(SHAPES, SyntheticShapes.TEST_SEED, IMAGES);
-        return new ImageSource() {
-            @Override
-            public long size() {
-                return inner.size();
-            }
-
-            @Override
-            public String description() {
-                return inner.description();
-            }
-
-            @Override
-            public Stream<DatasetItem> stream(long first) {
-                return inner.stream(first).peek(i -> read.incrementAndGet());
-            }
-        };
+        return new CountingSource(ImageSource.shapes(SHAPES, SyntheticShapes.TEST_SEED, IMAGES), read);
     }
 
     @ParameterizedTest

@@ -44,22 +44,7 @@ class DatasetPassTest {
 
     /** A source that counts the images it hands out. */
     private static ImageSource counting(ImageSource inner, AtomicLong read) {
-        return new ImageSource() {
-            @Override
-            public long size() {
-                return inner.size();
-            }
-
-            @Override
-            public String description() {
-                return inner.description();
-            }
-
-            @Override
-            public Stream<DatasetItem> stream(long first) {
-                return inner.stream(first).peek(i -> read.incrementAndGet());
-            }
-        };
+        return new CountingSource(inner, read);
     }
 
     @ParameterizedTest
