@@ -1,17 +1,18 @@
 package io.github.explain4j.djl.inside;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
+import io.github.explain4j.data.DatasetItem;
+import io.github.explain4j.data.ImageSource;
 import io.github.explain4j.djl.ExplainableModel;
-import io.github.explain4j.djl.seam.Trace;
-import io.github.explain4j.djl.seam.TraceRequest;
+import io.github.explain4j.djl.data.DatasetJob;
+import io.github.explain4j.djl.data.DatasetPass;
+import io.github.explain4j.djl.data.LayerBatch;
+import io.github.explain4j.djl.data.LayerValues;
 import io.github.explain4j.inside.EquivarianceReport;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CancellationException;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;
@@ -34,7 +35,7 @@ import org.ejml.interfaces.linsol.LinearSolverDense;
 public final class Equivariance {
 
     /** An image transform and the same transform of feature maps. */
-    public sealed interface Move permits Flip, Zoom {
+    public sealed interface Move extends java.io.Serializable permits Flip, Zoom {
         /** The name used in reports. */
         String label();
 
@@ -250,6 +251,21 @@ public final class Equivariance {
             throw new IllegalArgumentException("fit images " + fit.size() + ", held-out images " + test.size()
                     + "; both sets need images (Lenc & Vedaldi fit on one set and measure on another)");
         }
+        return measure(model, ImageSource.of(fit), ImageSource.of(test));
+    }
+
+    /**
+     * Fits the maps on the images of {@code fit} and measures them on those of {@code test}, two
+     * {@link DatasetPass dataset passes} over each image and its transformed copies (32 at a time), so any source
+     * — a folder, an IDX file — serves and memory stays bounded. Progress (images and copies) goes to the model's
+     * listener; interrupting the thread cancels.
+     *
+     * @throws IllegalArgumentException for an unknown layer or a layer without {@code (N, C, H, W)} maps
+     */
+    public EquivarianceReport measure(ExplainableModel model, ImageSource fit, ImageSource test) {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(fit, "fit was null; pass the images to fit the maps on");
+        Objects.requireNonNull(test, "test was null; pass held-out images to measure the maps on");
         List<String> paths = new ArrayList<>();
         List<long[]> shapes = new ArrayList<>();
         for (String l : layers) {
@@ -262,85 +278,233 @@ public final class Equivariance {
             paths.add(path);
             shapes.add(shape);
         }
+        Pairs.State fitted = DatasetPass.over(new Copies(fit, transforms)).batchSize(BATCH)
+                .run(model, new Pairs(paths, shapes, transforms, null));
         int layerCount = paths.size();
         int transformCount = transforms.size();
-        Sums[][] sums = new Sums[transformCount][layerCount];
+        if (fitted.images == 0) {
+            throw new IllegalArgumentException("the fit source " + fit.description() + " gave no image; Lenc & Vedaldi"
+                    + " fit on one set of images and measure on another");
+        }
+        double[][][] maps = new double[transformCount][layerCount][];
         for (int t = 0; t < transformCount; t++) {
             for (int l = 0; l < layerCount; l++) {
-                sums[t][l] = new Sums((int) shapes.get(l)[1]);
+                maps[t][l] = fitted.sums[t][l].solve(ridge, paths.get(l)).data;
             }
         }
-        int total = (fit.size() + test.size()) * transformCount;
-        int[] done = {0};
-        // each image's own features once, then those of each transformed copy
-        forEachPair(model, paths, shapes, fit, done, total, (t, l, moved, features) -> sums[t][l].add(moved,
-                features));
-        DMatrixRMaj[][] maps = new DMatrixRMaj[transformCount][layerCount];
-        for (int t = 0; t < transformCount; t++) {
-            for (int l = 0; l < layerCount; l++) {
-                maps[t][l] = sums[t][l].solve(ridge, paths.get(l));
-            }
+        Pairs.State measured = DatasetPass.over(new Copies(test, transforms)).batchSize(BATCH)
+                .run(model, new Pairs(paths, shapes, transforms, maps));
+        if (measured.images == 0) {
+            throw new IllegalArgumentException("held-out images 0 (" + test.description() + "); Lenc & Vedaldi"
+                    + " measure on images the maps were not fitted on");
         }
-        double[][][] residual = new double[transformCount][layerCount][3];
-        forEachPair(model, paths, shapes, test, done, total, (t, l, moved, features) -> Sums.residual(maps[t][l],
-                sums[t][l].c, moved, features, residual[t][l]));
         double[][] errors = new double[layerCount][transformCount];
         double[][] identity = new double[layerCount][transformCount];
         for (int t = 0; t < transformCount; t++) {
             for (int l = 0; l < layerCount; l++) {
-                double[] r = residual[t][l];
+                double[] r = measured.residual[t][l];
                 errors[l][t] = r[2] == 0 ? 0 : r[0] / r[2];
                 identity[l][t] = r[2] == 0 ? 0 : r[1] / r[2];
             }
         }
         List<String> names = transforms.stream().map(Move::label).toList();
-        return new EquivarianceReport(layers, names, errors, identity, fit.size(), test.size(), model.name());
+        return new EquivarianceReport(layers, names, errors, identity, (int) fitted.images, (int) measured.images,
+                model.name());
     }
 
-    /** What is done with one layer's pair for one transform: {@code g·φ(x)} and {@code φ(gx)}, both (C, H, W). */
-    @FunctionalInterface
-    private interface PairUse {
-        void accept(int transform, int layer, float[] moved, float[] features);
+    /** Images and their transformed copies per batch. */
+    private static final int BATCH = 32;
+
+    /**
+     * Each image of a source followed by its transformed copies: image {@code j}'s copy {@code t} (0 the image
+     * itself) has index {@code j·(T + 1) + t}.
+     */
+    private record Copies(ImageSource inner, List<Move> moves) implements ImageSource {
+        @Override
+        public long size() {
+            long n = inner.size();
+            return n < 0 ? -1 : n * (moves.size() + 1);
+        }
+
+        @Override
+        public String description() {
+            return inner.description() + " with " + moves.stream().map(Move::label).toList();
+        }
+
+        @Override
+        public java.util.stream.Stream<DatasetItem> stream(long first) {
+            int per = moves.size() + 1;
+            return inner.stream(first / per).flatMap(item -> java.util.stream.IntStream.range(0, per)
+                    .mapToObj(t -> new DatasetItem(item.index() * per + t,
+                            t == 0 ? item.image() : moves.get(t - 1).apply(item.image()), item.label(),
+                            t == 0 ? item.name() : item.name() + " " + moves.get(t - 1).label())))
+                    .filter(item -> item.index() >= first);
+        }
     }
 
     /**
-     * For every image, the features of the image itself (once) and of each transformed copy, handed on per transform
-     * and layer as {g·φ(x), φ(gx)}; one progress unit per image and transform, cancellable between passes.
+     * The pass over images and their copies: with no maps, the normal equations of the fit; with maps, the
+     * residuals on held-out images. Each image's own features wait until its copies arrive (they follow it).
      */
-    private void forEachPair(ExplainableModel model, List<String> paths, List<long[]> shapes,
-            List<BufferedImage> images, int[] done, int total, PairUse use) {
-        for (BufferedImage image : images) {
-            List<float[]> plain = features(model, paths, image);
-            for (int t = 0; t < transforms.size(); t++) {
-                Move g = transforms.get(t);
-                List<float[]> moved = features(model, paths, g.apply(image));
-                for (int l = 0; l < paths.size(); l++) {
-                    long[] s = shapes.get(l);
-                    use.accept(t, l, g.apply(plain.get(l), (int) s[1], (int) s[2], (int) s[3]), moved.get(l));
-                }
-                model.progress().progress("Equivariance", ++done[0], total);
-            }
-        }
-    }
+    private record Pairs(List<String> paths, List<long[]> shapes, List<Move> moves, double[][][] maps)
+            implements DatasetJob<Pairs.State> {
 
-    private static List<float[]> features(ExplainableModel model, List<String> paths, BufferedImage image) {
-        if (Thread.currentThread().isInterrupted()) {
-            throw new CancellationException("Equivariance was cancelled");
+        @Override
+        public String description() {
+            return (maps == null ? "equivariance fit of " : "equivariance test of ") + paths + " for "
+                    + moves.stream().map(Move::label).toList();
         }
-        return model.call(scope -> {
-            NDArray x = model.toInput(scope, List.of(image));
-            Trace t = model.seam().trace(scope, TraceRequest.of(x).capture(paths.toArray(String[]::new))
-                    .stopAfterCaptures());
-            List<float[]> out = new ArrayList<>();
-            for (String p : paths) {
-                out.add(t.activation(p).toType(DataType.FLOAT32, false).toFloatArray());
+
+        @Override
+        public Accumulator<State> start(ExplainableModel model) {
+            return new State(this);
+        }
+
+        /** The sums so far, and the image whose copies are still to come. */
+        static final class State implements Accumulator<State> {
+            private final Pairs job;
+            final Sums[][] sums;
+            final double[][][] residual;
+            long images;
+            private long pending = -1;
+            private float[][] plain;
+
+            State(Pairs job) {
+                this.job = job;
+                int t = job.moves.size();
+                int l = job.paths.size();
+                sums = new Sums[t][l];
+                residual = new double[t][l][3];
+                for (int i = 0; i < t; i++) {
+                    for (int j = 0; j < l; j++) {
+                        sums[i][j] = new Sums((int) job.shapes.get(j)[1]);
+                    }
+                }
             }
-            return out;
-        });
+
+            @Override
+            public List<String> layers() {
+                return job.paths;
+            }
+
+            @Override
+            public void add(LayerBatch batch) {
+                int per = job.moves.size() + 1;
+                for (int n = 0; n < batch.size(); n++) {
+                    long k = batch.items().get(n).index();
+                    long image = k / per;
+                    int copy = (int) (k % per);
+                    float[][] features = new float[job.paths.size()][];
+                    for (int l = 0; l < features.length; l++) {
+                        LayerValues v = batch.layer(job.paths.get(l));
+                        features[l] = java.util.Arrays.copyOfRange(v.values(), n * v.perImage(),
+                                (n + 1) * v.perImage());
+                    }
+                    if (copy == 0) {
+                        pending = image;
+                        plain = features;
+                        images++;
+                        continue;
+                    }
+                    if (pending != image) {
+                        throw new IllegalStateException("copy " + copy + " of image " + image + " came without the"
+                                + " image itself; the pass must see each image followed by its copies");
+                    }
+                    for (int l = 0; l < features.length; l++) {
+                        long[] s = job.shapes.get(l);
+                        float[] moved = job.moves.get(copy - 1).apply(plain[l], (int) s[1], (int) s[2], (int) s[3]);
+                        if (job.maps == null) {
+                            sums[copy - 1][l].add(moved, features[l]);
+                        } else {
+                            int c = (int) s[1];
+                            Sums.residual(DMatrixRMaj.wrap(c, c, job.maps[copy - 1][l]), c, moved, features[l],
+                                    residual[copy - 1][l]);
+                        }
+                    }
+                    if (copy == per - 1) {
+                        pending = -1;
+                        plain = null;
+                    }
+                }
+            }
+
+            @Override
+            public void merge(Accumulator<State> other) {
+                if (!(other instanceof State o) || !o.job.description().equals(job.description())) {
+                    throw new IllegalArgumentException("cannot merge " + other + " into " + job.description());
+                }
+                if (pending >= 0 || o.pending >= 0) {
+                    throw new IllegalStateException("a part ended between an image and its copies; partition the"
+                            + " images, not their copies");
+                }
+                for (int t = 0; t < sums.length; t++) {
+                    for (int l = 0; l < sums[t].length; l++) {
+                        sums[t][l].addAll(o.sums[t][l]);
+                        for (int i = 0; i < 3; i++) {
+                            residual[t][l][i] += o.residual[t][l][i];
+                        }
+                    }
+                }
+                images += o.images;
+            }
+
+            @Override
+            public State result() {
+                return this;
+            }
+
+            @Override
+            public void write(java.io.DataOutput out) throws java.io.IOException {
+                out.writeLong(images);
+                out.writeLong(pending);
+                out.writeBoolean(plain != null);
+                if (plain != null) {
+                    for (float[] f : plain) {
+                        out.writeInt(f.length);
+                        for (float v : f) {
+                            out.writeFloat(v);
+                        }
+                    }
+                }
+                for (int t = 0; t < sums.length; t++) {
+                    for (int l = 0; l < sums[t].length; l++) {
+                        sums[t][l].write(out);
+                        for (double v : residual[t][l]) {
+                            out.writeDouble(v);
+                        }
+                    }
+                }
+            }
+
+            @Override
+            public void read(java.io.DataInput in) throws java.io.IOException {
+                images = in.readLong();
+                pending = in.readLong();
+                plain = null;
+                if (in.readBoolean()) {
+                    plain = new float[job.paths.size()][];
+                    for (int l = 0; l < plain.length; l++) {
+                        plain[l] = new float[in.readInt()];
+                        for (int i = 0; i < plain[l].length; i++) {
+                            plain[l][i] = in.readFloat();
+                        }
+                    }
+                }
+                for (int t = 0; t < sums.length; t++) {
+                    for (int l = 0; l < sums[t].length; l++) {
+                        sums[t][l].read(in);
+                        for (int i = 0; i < 3; i++) {
+                            residual[t][l][i] = in.readDouble();
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /** The normal equations of the ridge fit of {@code y ≈ A x} over positions, accumulated image by image. */
-    private static final class Sums {
+    private static final class Sums implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
         final int c;
         final DMatrixRMaj xx;
         final DMatrixRMaj xy;
@@ -364,6 +528,35 @@ public final class Equivariance {
                 meanSquare += v * (double) v;
             }
             rows += p;
+        }
+
+        void addAll(Sums o) {
+            CommonOps_DDRM.addEquals(xx, o.xx);
+            CommonOps_DDRM.addEquals(xy, o.xy);
+            meanSquare += o.meanSquare;
+            rows += o.rows;
+        }
+
+        void write(java.io.DataOutput out) throws java.io.IOException {
+            for (double v : xx.data) {
+                out.writeDouble(v);
+            }
+            for (double v : xy.data) {
+                out.writeDouble(v);
+            }
+            out.writeDouble(meanSquare);
+            out.writeLong(rows);
+        }
+
+        void read(java.io.DataInput in) throws java.io.IOException {
+            for (int i = 0; i < xx.data.length; i++) {
+                xx.data[i] = in.readDouble();
+            }
+            for (int i = 0; i < xy.data.length; i++) {
+                xy.data[i] = in.readDouble();
+            }
+            meanSquare = in.readDouble();
+            rows = in.readLong();
         }
 
         /** {@code A} ({@code C × C}) solving {@code (XXᵀ + λ·ms·I) Aᵀ = XYᵀ}. */
