@@ -6,12 +6,10 @@ import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
-import java.awt.geom.AffineTransform;
 import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -112,33 +110,7 @@ public final class LinePlot {
             g.drawString(title, (width - g.getFontMetrics().stringWidth(title)) / 2, 22);
             g.setFont(g.getFont().deriveFont(Font.PLAIN, 12f));
             // grid and ticks
-            double[] xt = ticks(xr[0], xr[1]);
-            double[] yt = ticks(yr[0], yr[1]);
-            for (double t : xt) {
-                int px = px(t, xr, left, right);
-                g.setColor(new Color(0xE6E6E6));
-                g.drawLine(px, top, px, bottom);
-                g.setColor(Color.BLACK);
-                g.drawLine(px, bottom, px, bottom + 4);
-                String s = label(t, xt);
-                g.drawString(s, px - fm.stringWidth(s) / 2, bottom + 6 + fm.getAscent());
-            }
-            for (double t : yt) {
-                int py = py(t, yr, top, bottom);
-                g.setColor(new Color(0xE6E6E6));
-                g.drawLine(left, py, right, py);
-                g.setColor(Color.BLACK);
-                g.drawLine(left - 4, py, left, py);
-                String s = label(t, yt);
-                g.drawString(s, left - 6 - fm.stringWidth(s), py + fm.getAscent() / 2 - 1);
-            }
-            g.setColor(Color.BLACK);
-            g.drawRect(left, top, right - left, bottom - top);
-            g.drawString(xLabel, (left + right - fm.stringWidth(xLabel)) / 2, height - 10);
-            AffineTransform saved = g.getTransform();
-            g.rotate(-Math.PI / 2);
-            g.drawString(yLabel, -(top + bottom + fm.stringWidth(yLabel)) / 2, 16);
-            g.setTransform(saved);
+            PlotAxes.draw(g, fm, xr, yr, left, top, right, bottom, height, xLabel, yLabel);
             // series
             g.setClip(left - 4, top - 4, right - left + 9, bottom - top + 9);
             for (int s = 0; s < series.size(); s++) {
@@ -147,8 +119,8 @@ public final class LinePlot {
                 g.setStroke(new BasicStroke(2f));
                 Path2D.Double path = new Path2D.Double();
                 for (int i = 0; i < line.x().length; i++) {
-                    double px = pxd(line.x()[i], xr, left, right);
-                    double py = pyd(line.y()[i], yr, top, bottom);
+                    double px = PlotAxes.x(line.x()[i], xr, left, right);
+                    double py = PlotAxes.y(line.y()[i], yr, top, bottom);
                     if (i == 0) {
                         path.moveTo(px, py);
                     } else {
@@ -157,8 +129,8 @@ public final class LinePlot {
                 }
                 g.draw(path);
                 for (int i = 0; i < line.x().length; i++) {
-                    int px = px(line.x()[i], xr, left, right);
-                    int py = py(line.y()[i], yr, top, bottom);
+                    int px = (int) Math.round(PlotAxes.x(line.x()[i], xr, left, right));
+                    int py = (int) Math.round(PlotAxes.y(line.y()[i], yr, top, bottom));
                     g.fillOval(px - 3, py - 3, 7, 7);
                 }
             }
@@ -197,37 +169,9 @@ public final class LinePlot {
         return new double[] {min - pad, max + pad};
     }
 
-    /** Round tick values covering {@code [min, max]}: steps of 1, 2 or 5 × 10ᵏ, about five of them. */
-    static double[] ticks(double min, double max) {
-        double raw = (max - min) / 5;
-        double power = Math.pow(10, Math.floor(Math.log10(raw)));
-        double step = power * (raw / power < 1.5 ? 1 : raw / power < 3.5 ? 2 : raw / power < 7.5 ? 5 : 10);
-        List<Double> out = new ArrayList<>();
-        for (double t = Math.ceil(min / step - 1e-9) * step; t <= max + 1e-9 * step; t += step) {
-            out.add(Math.abs(t) < 1e-12 * step ? 0 : t);
-        }
-        return out.stream().mapToDouble(Double::doubleValue).toArray();
-    }
 
-    private static String label(double t, double[] all) {
-        double step = all.length > 1 ? Math.abs(all[1] - all[0]) : 1;
-        int decimals = Math.max(0, (int) Math.ceil(-Math.log10(step) - 1e-9));
-        return String.format(Locale.ROOT, "%." + decimals + "f", t);
-    }
 
-    private static double pxd(double v, double[] r, int left, int right) {
-        return left + (v - r[0]) / (r[1] - r[0]) * (right - left);
-    }
 
-    private static double pyd(double v, double[] r, int top, int bottom) {
-        return bottom - (v - r[0]) / (r[1] - r[0]) * (bottom - top);
-    }
 
-    private static int px(double v, double[] r, int left, int right) {
-        return (int) Math.round(pxd(v, r, left, right));
-    }
 
-    private static int py(double v, double[] r, int top, int bottom) {
-        return (int) Math.round(pyd(v, r, top, bottom));
-    }
 }

@@ -7,7 +7,6 @@ import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.Point;
 import java.awt.RenderingHints;
-import java.awt.geom.AffineTransform;
 import java.awt.geom.Ellipse2D;
 import java.awt.image.BufferedImage;
 import java.util.List;
@@ -167,8 +166,8 @@ public final class ScatterPlot {
         try {
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
             int[] f = frame(width, height, g.getFontMetrics());
-            return new Point((int) Math.floor(pxd(px, range(x), f[0], f[2])),
-                    (int) Math.floor(pyd(py, range(y), f[1], f[3])));
+            return new Point((int) Math.floor(PlotAxes.x(px, range(x), f[0], f[2])),
+                    (int) Math.floor(PlotAxes.y(py, range(y), f[1], f[3])));
         } finally {
             g.dispose();
         }
@@ -206,38 +205,12 @@ public final class ScatterPlot {
             g.setFont(g.getFont().deriveFont(Font.BOLD, 14f));
             g.drawString(title, (width - g.getFontMetrics().stringWidth(title)) / 2, 22);
             g.setFont(g.getFont().deriveFont(Font.PLAIN, 12f));
-            double[] xt = LinePlot.ticks(xr[0], xr[1]);
-            double[] yt = LinePlot.ticks(yr[0], yr[1]);
-            for (double t : xt) {
-                int px = (int) Math.round(pxd(t, xr, left, right));
-                g.setColor(new Color(0xE6E6E6));
-                g.drawLine(px, top, px, bottom);
-                g.setColor(Color.BLACK);
-                g.drawLine(px, bottom, px, bottom + 4);
-                String s = label(t, xt);
-                g.drawString(s, px - fm.stringWidth(s) / 2, bottom + 6 + fm.getAscent());
-            }
-            for (double t : yt) {
-                int py = (int) Math.round(pyd(t, yr, top, bottom));
-                g.setColor(new Color(0xE6E6E6));
-                g.drawLine(left, py, right, py);
-                g.setColor(Color.BLACK);
-                g.drawLine(left - 4, py, left, py);
-                String s = label(t, yt);
-                g.drawString(s, left - 6 - fm.stringWidth(s), py + fm.getAscent() / 2 - 1);
-            }
-            g.setColor(Color.BLACK);
-            g.drawRect(left, top, right - left, bottom - top);
-            g.drawString(xLabel, (left + right - fm.stringWidth(xLabel)) / 2, height - 10);
-            AffineTransform saved = g.getTransform();
-            g.rotate(-Math.PI / 2);
-            g.drawString(yLabel, -(top + bottom + fm.stringWidth(yLabel)) / 2, 16);
-            g.setTransform(saved);
+            PlotAxes.draw(g, fm, xr, yr, left, top, right, bottom, height, xLabel, yLabel);
             double r = pointSize / 2.0;
             for (int i = 0; i < x.length; i++) {
                 // the dot's centre is the middle of the pixel position(...) names
-                double cx = Math.floor(pxd(x[i], xr, left, right)) + 0.5;
-                double cy = Math.floor(pyd(y[i], yr, top, bottom)) + 0.5;
+                double cx = Math.floor(PlotAxes.x(x[i], xr, left, right)) + 0.5;
+                double cy = Math.floor(PlotAxes.y(y[i], yr, top, bottom)) + 0.5;
                 g.setColor(classColour(labels[i]));
                 g.fill(new Ellipse2D.Double(cx - r, cy - r, pointSize, pointSize));
             }
@@ -273,17 +246,6 @@ public final class ScatterPlot {
         return new double[] {min - pad, max + pad};
     }
 
-    private static String label(double t, double[] all) {
-        double step = all.length > 1 ? Math.abs(all[1] - all[0]) : 1;
-        int decimals = Math.max(0, (int) Math.ceil(-Math.log10(step) - 1e-9));
-        return String.format(Locale.ROOT, "%." + decimals + "f", t);
-    }
 
-    private static double pxd(double v, double[] r, int left, int right) {
-        return left + (v - r[0]) / (r[1] - r[0]) * (right - left);
-    }
 
-    private static double pyd(double v, double[] r, int top, int bottom) {
-        return bottom - (v - r[0]) / (r[1] - r[0]) * (bottom - top);
-    }
 }

@@ -11,7 +11,7 @@ class LinePlotTest {
     @Test
     void ticksAreRoundAndCoverTheRange() {
         for (double[] r : new double[][] {{0, 0.15}, {0, 1}, {-0.05, 1.05}, {3, 1234}, {0.001, 0.0042}}) {
-            double[] t = LinePlot.ticks(r[0], r[1]);
+            double[] t = PlotAxes.ticks(r[0], r[1]);
             assertTrue(t.length >= 3 && t.length <= 11, java.util.Arrays.toString(t));
             assertTrue(t[0] >= r[0] - 1e-12 && t[t.length - 1] <= r[1] + 1e-12, java.util.Arrays.toString(t));
             double step = t[1] - t[0];
