@@ -2,10 +2,8 @@ package io.github.explain4j.render;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
@@ -95,20 +93,11 @@ public final class LinePlot {
         BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();
         try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, width, height);
-            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-            FontMetrics fm = g.getFontMetrics();
+            FontMetrics fm = PlotAxes.canvas(g, width, height, title);
             int left = 64;
             int right = width - 16;
             int top = 36;
             int bottom = height - 48;
-            g.setColor(Color.BLACK);
-            g.setFont(g.getFont().deriveFont(Font.BOLD, 14f));
-            g.drawString(title, (width - g.getFontMetrics().stringWidth(title)) / 2, 22);
-            g.setFont(g.getFont().deriveFont(Font.PLAIN, 12f));
             // grid and ticks
             PlotAxes.draw(g, fm, xr, yr, left, top, right, bottom, height, xLabel, yLabel);
             // series

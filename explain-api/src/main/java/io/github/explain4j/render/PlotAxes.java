@@ -1,8 +1,10 @@
 package io.github.explain4j.render;
 
 import java.awt.Color;
+import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
+import java.awt.RenderingHints;
 import java.awt.geom.AffineTransform;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +42,22 @@ final class PlotAxes {
     /** The vertical pixel of {@code v} in the range {@code r} drawn from {@code bottom} up to {@code top}. */
     static double y(double v, double[] r, int top, int bottom) {
         return bottom - (v - r[0]) / (r[1] - r[0]) * (bottom - top);
+    }
+
+    /**
+     * Prepares a plot's image: antialiasing, white background, the title centred at the top (bold 14 pt), then the
+     * plain 12 pt font whose metrics it returns.
+     */
+    static FontMetrics canvas(Graphics2D g, int width, int height, String title) {
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, width, height);
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+        g.drawString(title, (width - g.getFontMetrics().stringWidth(title)) / 2, 22);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        return g.getFontMetrics();
     }
 
     /** Grid, ticks and their labels, the box, and the axis titles ({@code height}: the image's). */

@@ -6,7 +6,6 @@ import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.Point;
-import java.awt.RenderingHints;
 import java.awt.geom.Ellipse2D;
 import java.awt.image.BufferedImage;
 import java.util.List;
@@ -190,21 +189,12 @@ public final class ScatterPlot {
         BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();
         try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, width, height);
-            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-            FontMetrics fm = g.getFontMetrics();
+            FontMetrics fm = PlotAxes.canvas(g, width, height, title);
             int[] f = frame(width, height, fm);
             int left = f[0];
             int top = f[1];
             int right = f[2];
             int bottom = f[3];
-            g.setColor(Color.BLACK);
-            g.setFont(g.getFont().deriveFont(Font.BOLD, 14f));
-            g.drawString(title, (width - g.getFontMetrics().stringWidth(title)) / 2, 22);
-            g.setFont(g.getFont().deriveFont(Font.PLAIN, 12f));
             PlotAxes.draw(g, fm, xr, yr, left, top, right, bottom, height, xLabel, yLabel);
             double r = pointSize / 2.0;
             for (int i = 0; i < x.length; i++) {
