@@ -50,9 +50,7 @@ public final class DatasetPassRun {
             ExplainableModel model;
             String layer;
             if (fashion) {
-                var dir = FashionMnist.locate(FashionMnist.Split.TEST);
-                source = ImageSource.idx(dir.resolve(FashionMnist.Split.TEST.imagesFile()),
-                        dir.resolve(FashionMnist.Split.TEST.labelsFile()));
+                source = FashionMnist.source(FashionMnist.Split.TEST);
                 m = FashionNet.load(Gallery.repositoryRoot().resolve(FashionNet.COMMITTED_DIR), engine);
                 model = FashionNet.explainable(m);
                 layer = "12LambdaBlock";

@@ -130,8 +130,7 @@ public final class FashionEmbedding {
      * last dense layer) of the whole test split, in order, by one dataset pass.
      */
     public static LayerFeatures fashionNetCodes(String engine, Path dataDir) throws Exception {
-        ImageSource source = ImageSource.idx(dataDir.resolve(FashionMnist.Split.TEST.imagesFile()),
-                dataDir.resolve(FashionMnist.Split.TEST.labelsFile()));
+        ImageSource source = FashionMnist.source(dataDir, FashionMnist.Split.TEST);
         try (Model m = FashionNet.load(Gallery.repositoryRoot().resolve(FashionNet.COMMITTED_DIR), engine)) {
             return DatasetPass.over(source).batchSize(250).progress(ProgressListener.NONE)
                     .run(FashionNet.explainable(m), Features.of(CODES));

@@ -57,8 +57,7 @@ public final class FashionInside {
                 : FashionMnist.Split.TEST;
         String outArg = args.length > 2 ? args[2] : "docs/gallery";
         Path root = io.github.explain4j.samples.Gallery.repositoryRoot();
-        Path dir = FashionMnist.locate(split);
-        ImageSource source = ImageSource.idx(dir.resolve(split.imagesFile()), dir.resolve(split.labelsFile()));
+        ImageSource source = FashionMnist.source(split);
         try (Model m = FashionNet.load(root.resolve(FashionNet.COMMITTED_DIR), engine)) {
             ExplainableModel model = FashionNet.layerwise(m);
             long start = System.nanoTime();

@@ -1,5 +1,6 @@
 package io.github.explain4j.samples.fashion;
 
+import io.github.explain4j.data.ImageSource;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -156,6 +157,25 @@ public final class FashionMnist {
     private static boolean holds(Path dir, Split split) {
         return Files.isRegularFile(dir.resolve(split.imagesFile()))
                 && Files.isRegularFile(dir.resolve(split.labelsFile()));
+    }
+
+    /**
+     * A split as a streaming {@link ImageSource} (28×28 grey images with their labels, read one at a time), for
+     * dataset passes: the split's two files in {@code dir}.
+     *
+     * @throws java.io.UncheckedIOException naming the file when one is missing or malformed
+     */
+    public static ImageSource source(Path dir, Split split) {
+        return ImageSource.idx(dir.resolve(split.imagesFile()), dir.resolve(split.labelsFile()));
+    }
+
+    /**
+     * {@link #source(Path, Split)} from the directory {@link #locate(Split)} finds.
+     *
+     * @throws IOException if no directory holds the split; the message names the places looked at
+     */
+    public static ImageSource source(Split split) throws IOException {
+        return source(locate(split), split);
     }
 
     /**

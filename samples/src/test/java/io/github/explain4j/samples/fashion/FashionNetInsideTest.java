@@ -95,9 +95,7 @@ class FashionNetInsideTest {
 
     @Test
     void bothEnginesFindTheSameTopImagesAndTheirValuesAreTheActivations() throws Exception {
-        Path dir = FashionMnist.locate(FashionMnist.Split.TEST);
-        ImageSource test = ImageSource.idx(dir.resolve(FashionMnist.Split.TEST.imagesFile()),
-                dir.resolve(FashionMnist.Split.TEST.labelsFile())).limit(2000);
+        ImageSource test = FashionMnist.source(FashionMnist.Split.TEST).limit(2000);
         String layer = "11LambdaBlock";
         TopHits[] hits = new TopHits[2];
         String[] engines = {"PyTorch", "MXNet"};
