@@ -1,5 +1,6 @@
 package io.github.explain4j.djl.inside;
 
+import io.github.explain4j.api.Images;
 import io.github.explain4j.data.DatasetItem;
 import io.github.explain4j.data.ImageSource;
 import io.github.explain4j.djl.ExplainableModel;
@@ -108,26 +109,7 @@ public final class Equivariance {
         public BufferedImage apply(BufferedImage image) {
             int h = image.getHeight();
             int w = image.getWidth();
-            float[] rgb = new float[3 * h * w];
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
-                    int p = image.getRGB(x, y);
-                    rgb[y * w + x] = (p >> 16) & 0xFF;
-                    rgb[(h + y) * w + x] = (p >> 8) & 0xFF;
-                    rgb[(2 * h + y) * w + x] = p & 0xFF;
-                }
-            }
-            float[] z = apply(rgb, 3, h, w);
-            BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
-                    int r = Math.round(z[y * w + x]);
-                    int g = Math.round(z[(h + y) * w + x]);
-                    int b = Math.round(z[(2 * h + y) * w + x]);
-                    out.setRGB(x, y, (r << 16) | (g << 8) | b);
-                }
-            }
-            return out;
+            return Images.fromChw(apply(Images.toChw(image, 3, h, w), 3, h, w), 3, h, w);
         }
     }
 
