@@ -87,7 +87,8 @@ class AttackRefusalTest {
             LinearModel lin = new LinearModel(m, 51);
             List<float[]> images = LinearModel.images(5, 52);
             int[] labels = new int[5];
-            for (GradientAttack zero : new GradientAttack[] {Fgsm.linf(0), Bim.linf(0), Pgd.linf(0), Pgd.l2(0)}) {
+            for (GradientAttack zero : new GradientAttack[] {Fgsm.linf(0), Fgsm.l2(0), Bim.linf(0), Pgd.linf(0),
+                    Pgd.l2(0)}) {
                 AdversarialExamples same = zero.attack(lin.model, images, labels);
                 for (int i = 0; i < 5; i++) {
                     assertArrayEquals(images.get(i), same.image(i), zero.name());
