@@ -24,7 +24,8 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>The objective is a value ({@link #objective}):
- * {@code content(l_c, P) + styleWeight · Σ_l (1/L) style(l, A_l) − totalVariationWeight · TV(β=2)}, with
+ * {@code content(l_c, P) + styleWeight · Σ_l w_l style(l, A_l) − totalVariationWeight · TV(β=2)}, the style layers
+ * weighted equally ({@code w_l = 1/L}) unless given weights of their own ({@link #styleLayer(String, double)}), with
  * {@link Objective#content}, {@link Objective#style} and {@link Objective#totalVariation}; the targets are the content
  * photo's activation at the content layer and the style image's Gram matrices (as {@link TextureSynthesis}). Total
  * variation is a sum over the image's pixels, so its weight depends on the image size. The content photo is taken at
@@ -37,14 +38,14 @@ public final class StyleTransfer {
 
     private final StyleImages.Source style;
     private final StyleImages.Source content;
-    private final List<String> styleLayers;
+    private final StyleLayers styleLayers;
     private final String contentLayer;
     private final double styleWeight;
     private final double totalVariationWeight;
     private final int[] styleSize;
     private final FeatureVisualization loop;
 
-    private StyleTransfer(StyleImages.Source style, StyleImages.Source content, List<String> styleLayers,
+    private StyleTransfer(StyleImages.Source style, StyleImages.Source content, StyleLayers styleLayers,
             String contentLayer, double styleWeight, double totalVariationWeight, int[] styleSize,
             FeatureVisualization loop) {
         this.style = style;
@@ -87,14 +88,29 @@ public final class StyleTransfer {
     private static StyleTransfer defaults(StyleImages.Source style, StyleImages.Source content) {
         FeatureVisualization loop = FeatureVisualization.of(Objective.l2()).parameterization(Parameterization.pixels())
                 .transforms(Transforms.none()).steps(300).learningRate(0.05);
-        return new StyleTransfer(style, content, List.of(), null, 1e3, 0, new int[0], loop);
+        return new StyleTransfer(style, content, StyleLayers.NONE, null, 1e3, 0, new int[0], loop);
     }
 
-    /** The layers whose Gram matrices are matched to the style image's (required). */
+    /**
+     * The layers whose Gram matrices are matched to the style image's (required), weighted equally ({@code 1/L}
+     * each, as in the paper); replaces any style layers given before.
+     */
     public StyleTransfer styleLayers(String... layers) {
-        Objects.requireNonNull(layers, "style layers");
-        return new StyleTransfer(style, content, List.of(layers), contentLayer, styleWeight, totalVariationWeight,
-                styleSize, loop);
+        return new StyleTransfer(style, content, StyleLayers.equal(layers), contentLayer, styleWeight,
+                totalVariationWeight, styleSize, loop);
+    }
+
+    /**
+     * Adds a style layer with a weight of its own, {@code w_l} in {@code Σ_l w_l · style(l, A_l)} (Gatys et al.
+     * 2016, eq. 5), or changes the weight of a style layer already given:
+     * {@code .styleLayer("Conv1_relu", 1).styleLayer("block_7_expand_relu", 0.2)}. Weights are used as given (not
+     * normalised) and then multiplied by {@link #styleWeight}; 0 leaves the layer out.
+     *
+     * @throws IllegalArgumentException for a weight that is negative, NaN or infinite
+     */
+    public StyleTransfer styleLayer(String layer, double weight) {
+        return new StyleTransfer(style, content, styleLayers.with(layer, weight), contentLayer, styleWeight,
+                totalVariationWeight, styleSize, loop);
     }
 
     /** The layer whose activation is kept the content photo's (required). */
@@ -173,10 +189,12 @@ public final class StyleTransfer {
         return Objective.content(contentLayer, a.values(), a.shape());
     }
 
-    /** The style objective alone: {@code Σ_l (1/L) style(l, A_l)} with the style image's Gram matrices. */
+    /** The style objective alone: {@code Σ_l w_l style(l, A_l)} with the style image's Gram matrices. */
     public Objective styleObjective(ExplainableModel model) {
         Objects.requireNonNull(model, "model");
-        return TextureSynthesis.style(model, style.pixels(model.spec(), styleSize), styleLayers);
+        return styleLayers.objective(model, style.pixels(model.spec(), styleSize), "name them with styleLayers(...),"
+                + " e.g. for MobileNetV2 \"Conv1_relu\", \"block_2_expand_relu\", \"block_4_expand_relu\","
+                + " \"block_7_expand_relu\"");
     }
 
     /**
@@ -211,7 +229,8 @@ public final class StyleTransfer {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("style", style.describe());
         p.put("content", content.describe());
-        p.put("styleLayers", StyleImages.list(styleLayers));
+        p.put("styleLayers", styleLayers.describeNames());
+        p.put("styleLayerWeights", styleLayers.describeWeights());
         p.put("contentLayer", String.valueOf(contentLayer));
         p.put("styleWeight", String.valueOf(styleWeight));
         p.put("totalVariationWeight", String.valueOf(totalVariationWeight));

@@ -24,8 +24,8 @@ import java.util.Objects;
  *         .steps(400).seed(1).synthesize(model);
  * }</pre>
  *
- * <p>The objective is {@code Σ_l (1/L) · }{@link Objective#style style}{@code (l, A_l)}, the layers weighted equally
- * as in the paper, each target {@code A_l} the texture's Gram matrix at layer {@code l} computed on the model at the
+ * <p>The objective is {@code Σ_l w_l · }{@link Objective#style style}{@code (l, A_l)}, the layers weighted equally
+ * ({@code w_l = 1/L}) as in the paper unless given weights of their own ({@link #layer(String, double)}), each target {@code A_l} the texture's Gram matrix at layer {@code l} computed on the model at the
  * texture's own size (the model's input size for a picture, or {@link #textureSize}); since the Gram matrix is over
  * positions, the synthesised image may have another size. The optimisation is {@link FeatureVisualization}'s loop:
  * Adam with a seed, progress to the model's listener, cancellation by interrupt. The paper optimises pixels from
@@ -36,11 +36,11 @@ import java.util.Objects;
 public final class TextureSynthesis {
 
     private final StyleImages.Source texture;
-    private final List<String> layers;
+    private final StyleLayers layers;
     private final int[] textureSize;
     private final FeatureVisualization loop;
 
-    private TextureSynthesis(StyleImages.Source texture, List<String> layers, int[] textureSize,
+    private TextureSynthesis(StyleImages.Source texture, StyleLayers layers, int[] textureSize,
             FeatureVisualization loop) {
         this.texture = texture;
         this.layers = layers;
@@ -50,14 +50,14 @@ public final class TextureSynthesis {
 
     /** Synthesises the texture of a picture, taken at the model's input size (or {@link #textureSize}). */
     public static TextureSynthesis of(BufferedImage texture) {
-        return new TextureSynthesis(StyleImages.Source.of("texture image", texture), List.of(), new int[0],
-                defaults());
+        return new TextureSynthesis(StyleImages.Source.of("texture image", texture), StyleLayers.NONE,
+                new int[0], defaults());
     }
 
     /** Synthesises the texture of an image in pixel space, {@code C×H×W} values in [0, 1], at its own size. */
     public static TextureSynthesis of(float[] chw, int channels, int height, int width) {
-        return new TextureSynthesis(StyleImages.Source.of("texture image", chw, channels, height, width), List.of(),
-                new int[0], defaults());
+        return new TextureSynthesis(StyleImages.Source.of("texture image", chw, channels, height, width),
+                StyleLayers.NONE, new int[0], defaults());
     }
 
     private static FeatureVisualization defaults() {
@@ -66,10 +66,23 @@ public final class TextureSynthesis {
                 .transforms(Transforms.none()).steps(512).learningRate(0.1);
     }
 
-    /** The layers whose Gram matrices are matched (required), as {@code model.layers()} names them. */
+    /**
+     * The layers whose Gram matrices are matched (required), as {@code model.layers()} names them, weighted equally
+     * ({@code 1/L} each, as in the paper); replaces any layers given before.
+     */
     public TextureSynthesis layers(String... names) {
-        Objects.requireNonNull(names, "layers");
-        return new TextureSynthesis(texture, List.of(names), textureSize, loop);
+        return new TextureSynthesis(texture, StyleLayers.equal(names), textureSize, loop);
+    }
+
+    /**
+     * Adds a layer with a weight of its own, {@code w_l} in {@code Σ_l w_l · style(l, A_l)} (Gatys et al. 2016, eq.
+     * 5), or changes the weight of a layer already given: {@code .layer("Conv1_relu", 1).layer("block_7_expand_relu",
+     * 0.2)}. Weights are used as given (not normalised); 0 leaves the layer out.
+     *
+     * @throws IllegalArgumentException for a weight that is negative, NaN or infinite
+     */
+    public TextureSynthesis layer(String name, double weight) {
+        return new TextureSynthesis(texture, layers.with(name, weight), textureSize, loop);
     }
 
     /** Takes a texture picture at this size instead of the model's input size. */
@@ -122,12 +135,14 @@ public final class TextureSynthesis {
     }
 
     /**
-     * The objective this synthesis maximises on {@code model}: {@code Σ_l (1/L) · style(l, A_l)} with the texture's
+     * The objective this synthesis maximises on {@code model}: {@code Σ_l w_l · style(l, A_l)} with the texture's
      * Gram matrices as targets — a value to combine with others.
      */
     public Objective objective(ExplainableModel model) {
         Objects.requireNonNull(model, "model");
-        return style(model, texture.pixels(model.spec(), textureSize), layers);
+        return layers.objective(model, texture.pixels(model.spec(), textureSize), "name them with layers(...), e.g."
+                + " for MobileNetV2 \"Conv1_relu\", \"block_2_expand_relu\", \"block_4_expand_relu\","
+                + " \"block_7_expand_relu\"");
     }
 
     /** Synthesises the texture on {@code model}. */
@@ -141,7 +156,8 @@ public final class TextureSynthesis {
     public Map<String, String> parameters() {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("texture", texture.describe());
-        p.put("layers", StyleImages.list(layers));
+        p.put("layers", layers.describeNames());
+        p.put("layerWeights", layers.describeWeights());
         if (textureSize.length != 0) {
             p.put("textureSize", textureSize[0] + "×" + textureSize[1]);
         }
@@ -163,22 +179,6 @@ public final class TextureSynthesis {
                 new int[0]);
         List<String> one = StyleImages.layers(model, List.of(layer), "layer", "name one");
         return StyleImages.targets(model, p, one, true).get(layer).values();
-    }
-
-    /** {@code Σ_l (1/L) · style(l, gram of image at l)}. */
-    static Objective style(ExplainableModel model, StyleImages.Pixels image, List<String> layers) {
-        StyleImages.layers(model, layers, "style layers", "name them with layers(...), e.g. for MobileNetV2"
-                + " \"Conv1_relu\", \"block_2_expand_relu\", \"block_4_expand_relu\", \"block_7_expand_relu\"");
-        Map<String, StyleImages.Activation> grams = StyleImages.targets(model, image, layers, true);
-        Objective sum = null;
-        for (String layer : layers) {
-            Objective term = Objective.style(layer, grams.get(layer).values());
-            if (layers.size() > 1) {
-                term = term.times(1.0 / layers.size());
-            }
-            sum = sum == null ? term : sum.plus(term);
-        }
-        return sum;
     }
 
     /** The model with its progress listener told this method's name instead of the loop's. */
