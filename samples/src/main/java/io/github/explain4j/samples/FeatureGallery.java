@@ -12,6 +12,7 @@ import io.github.explain4j.djl.zoo.ShapesNet;
 import io.github.explain4j.optim.FeatureImage;
 import io.github.explain4j.optim.Objective;
 import io.github.explain4j.render.Heatmaps;
+import io.github.explain4j.samples.fashion.FashionAdversarial;
 import io.github.explain4j.samples.fashion.FashionNet;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -34,7 +35,10 @@ import java.util.Locale;
  *       backbone (the layers whose weights are ImageNet's), optimised at 128×128 as Lucid does, 256 steps, seed 1;
  *       each captioned with the channel's mean activation reached;</li>
  *   <li>{@code deepdream-ENGINE.png}: a photo and its DeepDream through a MobileNetV2 layer, at the photo's own
- *       size, with the original's settings (4 octaves of 1.4, 10 steps each), seed 1.</li>
+ *       size, with the original's settings (4 octaves of 1.4, 10 steps each), seed 1;</li>
+ *   <li>{@code fashion-adversarial-ENGINE.png}: FashionNet's adversarial examples (FGSM and PGD-40, L∞ 0.1) of four
+ *       test images with their perturbations, and its fooling images of the ten classes ({@link
+ *       FashionAdversarial}; about 3 s).</li>
  * </ul>
  */
 final class FeatureGallery {
@@ -63,6 +67,12 @@ final class FeatureGallery {
                 out.resolve("shapes-classes" + suffix))));
         written.add(timed("FashionNet class images", () -> fashionClasses(engine,
                 root.resolve(FashionNet.COMMITTED_DIR), out.resolve("fashion-classes" + suffix))));
+        written.add(timed("FashionNet adversarial and fooling images", () -> {
+            try (Model m = FashionNet.load(root.resolve(FashionNet.COMMITTED_DIR), engine)) {
+                return FashionAdversarial.write(FashionNet.explainable(m), 4, out.resolve("fashion-adversarial"
+                        + suffix)).file();
+            }
+        }));
         try (Model mobilenet = TfjsModels.mobileNetV2(root.resolve("models"), engine)) {
             ExplainableModel model = ExplainableModel.of(mobilenet, InputSpec.rgb(224, 224))
                     .withName("MobileNetV2 backbone");

@@ -53,7 +53,8 @@ import java.util.Map;
  * {@link ShapesNet} on each engine, then real photos with the imported TF.js networks (the emotion classifier on
  * the astronaut, MobileNetV2's backbone on chelsea, coffee and rocket); with {@code --image} it explains the given
  * files with ShapesNet. With {@code --features} it also draws what the networks want to see
- * ({@link FeatureGallery}: class images, MobileNetV2's channels, DeepDream; several minutes) on the first engine;
+ * ({@link FeatureGallery}: class images, MobileNetV2's channels, DeepDream, FashionNet's adversarial and fooling
+ * images; several minutes) on the first engine;
  * with {@code --inside}, the networks' insides ({@link InsideGallery}: filters, activations, top-9 patches).
  */
 public final class Gallery {
