@@ -136,6 +136,7 @@ class AttackRefusalTest {
             int seamBefore = quiet.seam().manager().getManagedArrays().size();
             Pgd.linf(0.05).steps(2).attack(quiet, images, labels);
             Pgd.l2(0.5).steps(2).stopWhenFooled(true).attack(quiet, images, labels);
+            Fgsm.l2(0.5).attack(quiet, images, labels, new int[] {1, 2, 0});
             FoolingImage.toClasses(1).steps(2).generate(quiet);
             AccuracyUnderAttack.of(Bim.linf(0.02)).epsilons(0, 0.01).evaluate(quiet, images, labels);
             assertEquals(before, m.getNDManager().getManagedArrays().size(), "arrays left in the model");

@@ -117,6 +117,7 @@ class StyleRefusalTest {
             int before = m.getNDManager().getManagedArrays().size();
             ExplainableModel quiet = ShapesNet.explainable(m);
             TextureSynthesis.of(BRICK).layers("stage2", "stage3").steps(3).synthesize(quiet);
+            TextureSynthesis.of(BRICK).layer("stage2", 0.8).layer("stage3", 0.2).steps(3).synthesize(quiet);
             StyleTransfer.of(BRICK, CAT).styleLayers("stage2").contentLayer("stage3").steps(3).transfer(quiet);
             TextureSynthesis.gram(quiet, Images.toChw(BRICK, 3, 40, 50), 3, 40, 50, "stage2");
             assertEquals(before, m.getNDManager().getManagedArrays().size(), "arrays left behind");
