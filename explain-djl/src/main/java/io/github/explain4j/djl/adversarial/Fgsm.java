@@ -33,7 +33,8 @@ public final class Fgsm extends GradientAttack {
 
     private record Settings(Norm norm, double epsilon, int batchSize) implements MethodSettings {
         Settings {
-            Objects.requireNonNull(norm, "norm was null; pass Norm.LINF or Norm.L2 (Norm.parse reads \"Linf\", \"L2\")");
+            Objects.requireNonNull(norm, "norm was null; pass Norm.LINF or Norm.L2 (Norm.parse reads \"Linf\","
+                    + " \"L2\")");
             Plan.checkEpsilon(epsilon);
             Plan.checkBatchSize(batchSize);
         }

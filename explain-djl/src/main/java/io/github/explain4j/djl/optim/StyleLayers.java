@@ -51,8 +51,8 @@ record StyleLayers(Map<String, Double> weights) {
 
     private static void checkName(String name) {
         if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("a style layer had a " + (name == null ? "null" : "blank") + " name; name"
-                    + " each layer as model.layers() does");
+            throw new IllegalArgumentException("a style layer had a " + (name == null ? "null" : "blank")
+                    + " name; name each layer as model.layers() does");
         }
     }
 

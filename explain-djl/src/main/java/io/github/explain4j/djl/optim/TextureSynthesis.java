@@ -25,9 +25,10 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>The objective is {@code Σ_l w_l · }{@link Objective#style style}{@code (l, A_l)}, the layers weighted equally
- * ({@code w_l = 1/L}) as in the paper unless given weights of their own ({@link #layer(String, double)}), each target {@code A_l} the texture's Gram matrix at layer {@code l} computed on the model at the
- * texture's own size (the model's input size for a picture, or {@link #textureSize}); since the Gram matrix is over
- * positions, the synthesised image may have another size. The optimisation is {@link FeatureVisualization}'s loop:
+ * ({@code w_l = 1/L}) as in the paper unless given weights of their own ({@link #layer(String, double)}), each
+ * target {@code A_l} the texture's Gram matrix at layer {@code l} computed on the model at the texture's own size
+ * (the model's input size for a picture, or {@link #textureSize}); since the Gram matrix is over positions, the
+ * synthesised image may have another size. The optimisation is {@link FeatureVisualization}'s loop:
  * Adam with a seed, progress to the model's listener, cancellation by interrupt. The paper optimises pixels from
  * white noise with L-BFGS; the default here is Adam (learning rate 0.1, 512 steps) on a Fourier parameterisation
  * with decorrelated colours and no random transforms. Layers are settings: any network whose layers the seam
