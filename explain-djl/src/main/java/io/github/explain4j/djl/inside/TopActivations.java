@@ -106,15 +106,19 @@ public final class TopActivations implements DatasetJob<TopHits> {
                     float max = a[off];
                     for (int i = 0; i < plane; i++) {
                         float f = a[off + i];
-                        if (Float.isNaN(f)) {
-                            throw new IllegalStateException("layer '" + path + "' gave NaN for image " + item.index()
-                                    + " (" + item.name() + "), channel " + c + "; the model produces NaN on this"
-                                    + " input, so no ranking of it is meaningful");
-                        }
-                        if (f > max) {
+                        if (!(f <= max)) { // greater, or NaN
+                            if (Float.isNaN(f)) {
+                                throw new IllegalStateException("layer '" + path + "' gave NaN for image "
+                                        + item.index() + " (" + item.name() + "), channel " + c + "; the model"
+                                        + " produces NaN on this input, so no ranking of it is meaningful");
+                            }
                             max = f;
                             best = i;
                         }
+                    }
+                    PriorityQueue<Hit> heap = heaps.get(c);
+                    if (heap.size() == k && max < heap.peek().value()) {
+                        continue; // ranks below the k-th already held: no hit to build
                     }
                     offer(c, new Hit(max, item.index(), best / v.width(), best % v.width()));
                 }
