@@ -33,6 +33,41 @@ public final class Normalization {
         }
     }
 
+    /** Normalises a batch of pixel-space images {@code (N, C, H, W)} in place. */
+    public static void toModelInPlace(InputSpec spec, float[] batch) {
+        int c = spec.channels();
+        int plane = spec.height() * spec.width();
+        if (batch.length % (c * plane) != 0) {
+            throw new IllegalArgumentException("a batch of " + batch.length + " values is no whole number of "
+                    + c + "×" + spec.height() + "×" + spec.width() + " images");
+        }
+        for (int i = 0; i < batch.length; i += plane) {
+            int ch = i / plane % c;
+            for (int j = i; j < i + plane; j++) {
+                batch[j] = spec.normalize(ch, batch[j]);
+            }
+        }
+    }
+
+    /**
+     * Turns a gradient with respect to the normalised input {@code (N, C, H, W)} into the gradient with respect to
+     * the pixels it was normalised from, in place: each channel's values divided by its standard deviation.
+     */
+    public static void gradientToPixelsInPlace(InputSpec spec, float[] gradient) {
+        int c = spec.channels();
+        int plane = spec.height() * spec.width();
+        if (gradient.length % (c * plane) != 0) {
+            throw new IllegalArgumentException("a batch of " + gradient.length + " values is no whole number of "
+                    + c + "×" + spec.height() + "×" + spec.width() + " images");
+        }
+        for (int i = 0; i < gradient.length; i += plane) {
+            float std = (float) spec.std()[i / plane % c];
+            for (int j = i; j < i + plane; j++) {
+                gradient[j] /= std;
+            }
+        }
+    }
+
     /**
      * The spec's per-channel mean and standard deviation as {@code (1, C, 1, 1)} arrays of {@code type} in
      * {@code scope}, to normalise batches on the engine.

@@ -38,13 +38,38 @@ public final class Objectives {
      */
     public static TraceRequest request(TraceRequest base, Objective objective,
             java.util.function.Supplier<NDArray> image) {
+        return requestReading(base, objective, t -> image.get());
+    }
+
+    /**
+     * {@link #request(TraceRequest, Objective, java.util.function.Supplier)} with the penalties' image read from the
+     * traced values (e.g. {@code t -> t.parameters().get(0)}, an image handed to the trace as a parameter of its
+     * own, so that the penalties' gradient comes back as that parameter's).
+     */
+    public static TraceRequest requestReading(TraceRequest base, Objective objective,
+            java.util.function.Function<TraceRequest.Traced, NDArray> image) {
         Set<String> layers = objective.layers();
         TraceRequest r = base.capture(layers.toArray(String[]::new))
-                .objective(t -> evaluate(objective, t, image.get()));
+                .objective(t -> evaluate(objective, t, image.apply(t)));
         if (!objective.readsOutput() && !layers.isEmpty()) {
             r = r.stopAfterCaptures();
         }
         return r;
+    }
+
+    /** Whether {@code objective} has a penalty on the image in pixel space (an input norm, total variation, blur). */
+    public static boolean readsImage(Objective objective) {
+        if (objective instanceof Objective.Weighted w) {
+            return readsImage(w.objective());
+        }
+        if (objective instanceof Objective.Sum s) {
+            return s.terms().stream().anyMatch(Objectives::readsImage);
+        }
+        if (objective instanceof Objective.Product p) {
+            return readsImage(p.left()) || readsImage(p.right());
+        }
+        return objective instanceof Objective.InputNorm || objective instanceof Objective.TotalVariation
+                || objective instanceof Objective.Blur;
     }
 
     /**

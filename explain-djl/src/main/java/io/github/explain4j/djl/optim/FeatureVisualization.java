@@ -2,6 +2,7 @@ package io.github.explain4j.djl.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.github.explain4j.api.FeatureOptimizer;
 import io.github.explain4j.api.InputSpec;
@@ -327,15 +328,21 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
         int steps = settings.steps();
         double[] history = new double[steps];
         SortedMap<Integer, List<float[]>> intermediates = new TreeMap<>();
+        ImageParameterization.OnHeap onHeap = parameters.onHeap();
+        boolean penalties = Objectives.readsImage(settings.objective());
+        int batch = settings.parameterization().batch();
+        DataType type = model.seam().dataType();
         List<float[]> images = model.call(scope -> {
-            NDArray theta = start.length == 0
-                    ? parameters.initial(scope, settings.seed()).toType(model.seam().dataType(), false)
+            // the parameters and Adam's moments live on the heap, and so do the image, its transforms and the
+            // normalisation with their adjoints: the engine sees one input and gives back one gradient per step
+            float[] theta = (start.length == 0 ? parameters.initial(scope, settings.seed())
                     : parameters.parametersOf(HeapArrays.create(scope, start, new Shape(1, c, ih, iw))
-                            .repeat(0, settings.parameterization().batch())).toType(model.seam().dataType(), false);
-            ImageParameterization.Bound bound = parameters.bind(scope, theta.getDataType());
-            NDArray first = theta.zerosLike();
-            NDArray second = theta.zerosLike();
-            Normalization.Columns normalization = Normalization.columns(scope, spec, theta.getDataType());
+                            .repeat(0, batch))).toType(DataType.FLOAT32, false).toFloatArray();
+            double[] first = new double[theta.length];
+            double[] second = new double[theta.length];
+            // the redirected steps build the image on the engine, where the layer-by-layer backward needs it
+            ImageParameterization.Bound bound = redirect == null ? null : parameters.bind(scope, type);
+            Normalization.Columns normalization = redirect == null ? null : Normalization.columns(scope, spec, type);
             for (int step = 1; step <= steps; step++) {
                 if (Thread.currentThread().isInterrupted()) {
                     throw new CancellationException(name() + " of " + settings.objective().description()
@@ -344,34 +351,57 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
                 try (NDManager pass = scope.newSubManager()) {
                     // the step's random draws; a fresh stream per call, so that every build of the input sees them
                     long drawSeed = settings.seed() * 1_000_003L + step;
-                    UnaryOperator<NDArray> toInput = pixels -> normalization.normalize(transforms.apply(pixels, h,
-                            w, new SplittableRandom(drawSeed)));
                     double value;
-                    NDArray gradient;
+                    float[] gradient;
                     if (redirect != null && step <= settings.redirectedRelu()) {
-                        RedirectedRelu.Step r = redirect.step(pass, theta, q -> {
+                        UnaryOperator<NDArray> toInput = pixels -> normalization.normalize(transforms.apply(pixels, h,
+                                w, new SplittableRandom(drawSeed)));
+                        NDArray at = HeapArrays.create(pass, theta, parameters.parameterShape()).toType(type, false);
+                        RedirectedRelu.Step r = redirect.step(pass, at, q -> {
                             NDArray pixels = bound.image(q);
                             return new RedirectedRelu.Built(pixels, toInput.apply(pixels));
                         });
                         value = r.value();
-                        gradient = r.gradient();
+                        gradient = r.gradient().toType(DataType.FLOAT32, false).toFloatArray();
                     } else {
-                        NDArray[] image = new NDArray[1];
-                        TraceRequest request = Objectives.request(TraceRequest.fromParameters(List.of(theta), q -> {
-                            image[0] = bound.image(q.head());
-                            return toInput.apply(image[0]);
-                        }), settings.objective(), () -> image[0]);
+                        float[] pixels = onHeap.image(theta);
+                        ImageTransforms.Drawn drawn = transforms.draw(batch, c, ih, iw, h, w,
+                                new SplittableRandom(drawSeed));
+                        float[] input = drawn.apply(pixels);
+                        Normalization.toModelInPlace(spec, input);
+                        NDArray x = HeapArrays.create(pass, input, new Shape(batch, c, h, w)).toType(type, false);
+                        TraceRequest request = penalties
+                                // the image as a parameter of its own: the penalties' gradient comes back as its
+                                ? Objectives.requestReading(TraceRequest.fromParameters(List.of(HeapArrays.create(pass,
+                                        pixels, new Shape(batch, c, ih, iw)).toType(type, false), x), q -> q.get(1)),
+                                        settings.objective(), t -> t.parameters().get(0))
+                                : Objectives.request(TraceRequest.of(x).inputGradient(), settings.objective(),
+                                        () -> null);
                         Trace t = model.seam().trace(pass, request);
                         value = t.objectiveValue();
-                        gradient = t.parameterGradients().get(0);
+                        float[] g = (penalties ? t.parameterGradients().get(1) : t.inputGradient())
+                                .toType(DataType.FLOAT32, false).toFloatArray();
+                        Normalization.gradientToPixelsInPlace(spec, g);
+                        float[] toPixels = drawn.gradient(g);
+                        if (penalties) {
+                            float[] direct = t.parameterGradients().get(0).toType(DataType.FLOAT32, false)
+                                    .toFloatArray();
+                            for (int i = 0; i < toPixels.length; i++) {
+                                toPixels[i] += direct[i];
+                            }
+                        }
+                        gradient = onHeap.gradient(toPixels);
                     }
                     history[step - 1] = finite(value, step);
                     update(theta, first, second, gradient, step);
-                    keep(intermediates, parameters, theta, step);
+                    int current = step;
+                    if (Arrays.stream(settings.thresholds()).anyMatch(s -> s == current)) {
+                        intermediates.put(step, rows(onHeap.image(theta), batch));
+                    }
                 }
                 model.progress().progress(name(), step, steps);
             }
-            return rows(parameters.image(theta));
+            return rows(onHeap.image(theta), batch);
         });
         return new FeatureImage(images, c, ih, iw, history, intermediates, new Provenance(name(), parameters(),
                 OptionalLong.of(settings.seed()), model.engine(), model.name(), settings.objective().description(),
@@ -387,34 +417,37 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
         return value;
     }
 
-    private void keep(SortedMap<Integer, List<float[]>> intermediates, ImageParameterization parameters,
-            NDArray theta, int step) {
-        if (Arrays.stream(settings.thresholds()).anyMatch(s -> s == step)) {
-            intermediates.put(step, rows(parameters.image(theta)));
-        }
-    }
-
-    /** One ascent step on {@code theta} in place. */
-    private void update(NDArray theta, NDArray first, NDArray second, NDArray gradient, int step) {
+    /** One ascent step on {@code theta} in place (Adam's moments in {@code first}, {@code second}). */
+    private void update(float[] theta, double[] first, double[] second, float[] gradient, int step) {
         double lr = settings.learningRate() * settings.schedule().factor(step, settings.steps());
         if (settings.optimizer() == Optimizer.SGD) {
-            theta.addi(gradient.mul(lr));
+            for (int i = 0; i < theta.length; i++) {
+                theta[i] += (float) (lr * gradient[i]);
+            }
             return;
         }
         double b1 = 0.9;
         double b2 = 0.999;
-        first.muli(b1).addi(gradient.mul(1 - b1));
-        second.muli(b2).addi(gradient.square().mul(1 - b2));
         double correction1 = 1 - Math.pow(b1, step);
         double correction2 = 1 - Math.pow(b2, step);
-        theta.addi(first.div(correction1).div(second.div(correction2).sqrt().add(1e-8)).mul(lr));
+        int chunks = Math.max(1, Math.min(theta.length / 65_536, Runtime.getRuntime().availableProcessors()));
+        int chunk = (theta.length + chunks - 1) / chunks;
+        HeapLoops.forEach(chunks, k -> {
+            for (int i = k * chunk; i < Math.min(theta.length, (k + 1) * chunk); i++) {
+                double g = gradient[i];
+                first[i] = b1 * first[i] + (1 - b1) * g;
+                second[i] = b2 * second[i] + (1 - b2) * g * g;
+                theta[i] += (float) (lr * (first[i] / correction1) / (Math.sqrt(second[i] / correction2) + 1e-8));
+            }
+        });
     }
 
-    private static List<float[]> rows(NDArray images) {
-        long n = images.getShape().get(0);
+    /** The images {@code (N, C, H, W)} one per row. */
+    private static List<float[]> rows(float[] images, int n) {
+        int per = images.length / n;
         List<float[]> out = new ArrayList<>();
-        for (long i = 0; i < n; i++) {
-            out.add(images.get(i).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray());
+        for (int i = 0; i < n; i++) {
+            out.add(Arrays.copyOfRange(images, i * per, (i + 1) * per));
         }
         return out;
     }

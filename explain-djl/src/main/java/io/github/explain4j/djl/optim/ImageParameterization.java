@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import boofcv.alg.transform.fft.GeneralPurposeFFT_F32_1D;
 import io.github.explain4j.djl.internal.HeapArrays;
 import io.github.explain4j.optim.Parameterization;
 import java.util.List;
@@ -143,6 +144,312 @@ public final class ImageParameterization {
         }
     }
 
+    /**
+     * This parameterisation on the Java heap, for the many steps of one optimisation: {@link OnHeap#image} gives the
+     * same images as {@link #image(NDArray)} — the inverse real 2-D DFT by BoofCV's FFT instead of matrix products —
+     * and {@link OnHeap#gradient} carries a gradient with respect to those images back to the parameters (the adjoint
+     * of each stage: range, colour mixing, inverse DFT, spectrum scale). A step then hands the engine one image and
+     * reads back one gradient, instead of recording a dozen small operations and their backward.
+     */
+    public OnHeap onHeap() {
+        return new OnHeap();
+    }
+
+    /**
+     * The heap realisation of {@link #onHeap()}. Keeps what the last {@link #image} call needs for its adjoint, so it
+     * serves one optimisation on one thread.
+     */
+    public final class OnHeap {
+        private final int batch = description.batch();
+        private final int half = width / 2 + 1;
+        private final boolean fourier = description.space() == Parameterization.Space.FOURIER;
+        private final boolean mixed = description.isDecorrelated() && channels == 3;
+        private final float[] mix = new float[9];
+        private final float[] scale;
+        /** Per worker (BoofCV's transforms keep scratch arrays): the transforms down the columns and along the rows. */
+        private final GeneralPurposeFFT_F32_1D[] columns;
+        private final GeneralPurposeFFT_F32_1D[] rows;
+        private final int workers;
+        /** The last image's values before the range (clip), or after it (sigmoid): what the range's slope needs. */
+        private float[] kept;
+
+        private OnHeap() {
+            double[][] m = mixing();
+            for (int i = 0; i < 9; i++) {
+                mix[i] = (float) m[i / 3][i % 3];
+            }
+            workers = Math.max(1, Math.min(batch * channels, Runtime.getRuntime().availableProcessors()));
+            if (fourier) {
+                scale = spectrumScaleFloats();
+                columns = new GeneralPurposeFFT_F32_1D[workers];
+                rows = new GeneralPurposeFFT_F32_1D[workers];
+                for (int k = 0; k < workers; k++) {
+                    columns[k] = new GeneralPurposeFFT_F32_1D(height);
+                    rows[k] = new GeneralPurposeFFT_F32_1D(width);
+                }
+            } else {
+                scale = null;
+                columns = null;
+                rows = null;
+            }
+        }
+
+        /** The number of parameters, as {@link #parameterShape()} counts them. */
+        public int parameters() {
+            return (int) parameterShape().size();
+        }
+
+        /**
+         * The images {@code (N, C, H, W)}, row-major, from the parameters (laid out as {@link #parameterShape()}).
+         *
+         * @throws IllegalArgumentException when {@code theta} does not have {@link #parameters()} values
+         */
+        public float[] image(float[] theta) {
+            if (theta.length != parameters()) {
+                throw new IllegalArgumentException("the parameters have " + theta.length + " values; "
+                        + ImageParameterization.this + " has " + parameters() + " (" + parameterShape() + ")");
+            }
+            int plane = height * width;
+            float[] raw;
+            if (fourier) {
+                float[] out = new float[batch * channels * plane];
+                int planes = batch * channels;
+                HeapLoops.forEach(workers, k -> {
+                    for (int p = k; p < planes; p += workers) {
+                        inversePlane(theta, p, out, columns[k], rows[k]);
+                    }
+                });
+                raw = out;
+            } else {
+                raw = theta.clone();
+            }
+            if (mixed) {
+                mixChannels(raw, mix, false);
+            }
+            float[] image = new float[raw.length];
+            switch (description.range()) {
+                case SIGMOID -> {
+                    float[] in = raw;
+                    int chunk = (in.length + workers - 1) / workers;
+                    HeapLoops.forEach(workers, k -> {
+                        for (int i = k * chunk; i < Math.min(in.length, (k + 1) * chunk); i++) {
+                            image[i] = (float) (1 / (1 + Math.exp(-in[i])));
+                        }
+                    });
+                    kept = image.clone();
+                }
+                case CLIP -> {
+                    for (int i = 0; i < raw.length; i++) {
+                        image[i] = Math.min(1f, Math.max(0f, raw[i] + 0.5f));
+                    }
+                    kept = raw;
+                }
+                case NONE -> System.arraycopy(raw, 0, image, 0, raw.length);
+            }
+            return image;
+        }
+
+        /**
+         * The gradient with respect to the parameters of an objective whose gradient with respect to the images of
+         * the last {@link #image} call is {@code imageGradient} (same layout as those images).
+         *
+         * @throws IllegalStateException when no image was made yet
+         */
+        public float[] gradient(float[] imageGradient) {
+            int plane = height * width;
+            if (imageGradient.length != batch * channels * plane) {
+                throw new IllegalArgumentException("the image gradient has " + imageGradient.length + " values;"
+                        + " the images have " + batch * channels * plane);
+            }
+            float[] g = imageGradient.clone();
+            switch (description.range()) {
+                case SIGMOID -> {
+                    requireImage();
+                    for (int i = 0; i < g.length; i++) {
+                        g[i] *= kept[i] * (1 - kept[i]);
+                    }
+                }
+                case CLIP -> {
+                    requireImage();
+                    for (int i = 0; i < g.length; i++) {
+                        float x = kept[i] + 0.5f;
+                        g[i] = x >= 0 && x <= 1 ? g[i] : 0;
+                    }
+                }
+                case NONE -> { }
+            }
+            if (mixed) {
+                mixChannels(g, mix, true);
+            }
+            if (!fourier) {
+                return g;
+            }
+            int planes = batch * channels;
+            float[] theta = new float[2 * planes * height * half];
+            float[] adjoint = g;
+            HeapLoops.forEach(workers, k -> {
+                for (int p = k; p < planes; p += workers) {
+                    adjointPlane(adjoint, p, theta, columns[k], rows[k]);
+                }
+            });
+            return theta;
+        }
+
+        /** Plane {@code p}'s image (before mixing and range) from its half spectrum in {@code theta}, into {@code out}. */
+        private void inversePlane(float[] theta, int p, float[] out, GeneralPurposeFFT_F32_1D columnFft,
+                GeneralPurposeFFT_F32_1D rowFft) {
+            int planes = batch * channels;
+            int perPlane = height * half;
+            float[] spectrum = new float[2 * height * half]; // complex, row-major (H, W/2+1)
+            float[] column = new float[2 * height];
+            float[] row = new float[2 * width];
+            int re = p * perPlane;
+            int im = (planes + p) * perPlane;
+            // the inverse complex DFT down each column, with the spectrum's scale
+            for (int v = 0; v < half; v++) {
+                for (int u = 0; u < height; u++) {
+                    int at = u * half + v;
+                    column[2 * u] = theta[re + at] * scale[at];
+                    column[2 * u + 1] = theta[im + at] * scale[at];
+                }
+                columnFft.complexInverse(column, true);
+                for (int r = 0; r < height; r++) {
+                    spectrum[2 * (r * half + v)] = column[2 * r];
+                    spectrum[2 * (r * half + v) + 1] = column[2 * r + 1];
+                }
+            }
+            // the inverse real DFT along each row: the constant's (and an even width's Nyquist) imaginary parts drop
+            // out, as in numpy's irfft
+            int plane = height * width;
+            for (int r = 0; r < height; r++) {
+                inverseRow(spectrum, r, row, rowFft);
+                int at = p * plane + r * width;
+                for (int x = 0; x < width; x++) {
+                    out[at + x] = row[x] / 4;
+                }
+            }
+        }
+
+        /**
+         * The adjoint of {@link #inversePlane} for plane {@code p}: the forward real DFT along each row, then the
+         * forward complex DFT down each column, weighted by {@code c_v} (2, except 1 for the constant and an even
+         * width's Nyquist), the DFT's {@code 1/(HW)}, the image's {@code 1/4} and the spectrum's scale.
+         */
+        private void adjointPlane(float[] g, int p, float[] theta, GeneralPurposeFFT_F32_1D columnFft,
+                GeneralPurposeFFT_F32_1D rowFft) {
+            int planes = batch * channels;
+            int perPlane = height * half;
+            int plane = height * width;
+            float[] spectrum = new float[2 * height * half];
+            float[] column = new float[2 * height];
+            float[] row = new float[2 * width];
+            double norm = 1.0 / ((double) height * width * 4);
+            for (int r = 0; r < height; r++) {
+                forwardRow(g, p * plane + r * width, row, rowFft);
+                System.arraycopy(row, 0, spectrum, 2 * r * half, 2 * half);
+            }
+            int re = p * perPlane;
+            int im = (planes + p) * perPlane;
+            for (int v = 0; v < half; v++) {
+                for (int u = 0; u < height; u++) {
+                    column[2 * u] = spectrum[2 * (u * half + v)];
+                    column[2 * u + 1] = spectrum[2 * (u * half + v) + 1];
+                }
+                columnFft.complexForward(column);
+                double c = (v == 0 || width % 2 == 0 && v == width / 2 ? 1 : 2) * norm;
+                for (int u = 0; u < height; u++) {
+                    int at = u * half + v;
+                    theta[re + at] = (float) (column[2 * u] * c * scale[at]);
+                    theta[im + at] = (float) (column[2 * u + 1] * c * scale[at]);
+                }
+            }
+        }
+
+        private void requireImage() {
+            if (kept == null) {
+                throw new IllegalStateException("no image was made yet; call image(theta) before gradient(...)");
+            }
+        }
+
+        /**
+         * Row {@code r} of the complex half spectrum {@code (H, W/2+1)} to {@code W} real values in {@code out}'s
+         * first {@code W} places: packed for BoofCV's real inverse when {@code W} is even; otherwise extended by
+         * Hermitian symmetry and inverted as complex values.
+         */
+        private void inverseRow(float[] spectrum, int r, float[] out, GeneralPurposeFFT_F32_1D rows) {
+            int base = 2 * r * half;
+            if (width % 2 == 0) {
+                out[0] = spectrum[base];
+                out[1] = spectrum[base + 2 * (width / 2)];
+                for (int k = 1; k < width / 2; k++) {
+                    out[2 * k] = spectrum[base + 2 * k];
+                    out[2 * k + 1] = spectrum[base + 2 * k + 1];
+                }
+                rows.realInverse(out, true);
+                return;
+            }
+            out[0] = spectrum[base];
+            out[1] = 0;
+            for (int k = 1; k < half; k++) {
+                out[2 * k] = spectrum[base + 2 * k];
+                out[2 * k + 1] = spectrum[base + 2 * k + 1];
+                out[2 * (width - k)] = spectrum[base + 2 * k];
+                out[2 * (width - k) + 1] = -spectrum[base + 2 * k + 1];
+            }
+            rows.complexInverse(out, true);
+            for (int x = 0; x < width; x++) {
+                out[x] = out[2 * x];
+            }
+        }
+
+        /** The forward DFT of the {@code W} real values from {@code from}, as {@code W/2+1} complex values in {@code out}. */
+        private void forwardRow(float[] values, int from, float[] out, GeneralPurposeFFT_F32_1D rows) {
+            if (width % 2 == 0) {
+                System.arraycopy(values, from, out, 0, width);
+                rows.realForward(out);
+                float nyquist = out[1];
+                // unpack: the constant and the Nyquist value are real
+                out[1] = 0;
+                out[2 * (width / 2)] = nyquist;
+                out[2 * (width / 2) + 1] = 0;
+                return;
+            }
+            for (int x = 0; x < width; x++) {
+                out[2 * x] = values[from + x];
+                out[2 * x + 1] = 0;
+            }
+            rows.complexForward(out);
+        }
+    }
+
+    /**
+     * {@code out[c] = Σ_d M[c, d] · in[d]} at every pixel of {@code (N, 3, H, W)} values in place, or with
+     * {@code Mᵀ} (the adjoint) when {@code transpose}.
+     */
+    private void mixChannels(float[] values, float[] m, boolean transpose) {
+        int plane = height * width;
+        int images = values.length / (3 * plane);
+        for (int n = 0; n < images; n++) {
+            int r = n * 3 * plane;
+            int g = r + plane;
+            int b = g + plane;
+            for (int i = 0; i < plane; i++) {
+                float x0 = values[r + i];
+                float x1 = values[g + i];
+                float x2 = values[b + i];
+                if (transpose) {
+                    values[r + i] = m[0] * x0 + m[3] * x1 + m[6] * x2;
+                    values[g + i] = m[1] * x0 + m[4] * x1 + m[7] * x2;
+                    values[b + i] = m[2] * x0 + m[5] * x1 + m[8] * x2;
+                } else {
+                    values[r + i] = m[0] * x0 + m[1] * x1 + m[2] * x2;
+                    values[g + i] = m[3] * x0 + m[4] * x1 + m[5] * x2;
+                    values[b + i] = m[6] * x0 + m[7] * x1 + m[8] * x2;
+                }
+            }
+        }
+    }
+
     /** The function a trace builds its input from: parameters (one array) to images. */
     public java.util.function.Function<NDList, NDArray> function() {
         return p -> image(p.singletonOrThrow());
@@ -155,6 +462,11 @@ public final class ImageParameterization {
 
     /** {@code 1 / max(f, 1/max(H, W))^decay · √(H·W)} for each frequency of the half spectrum, {@code (H, W/2+1)}. */
     NDArray spectrumScale(NDManager m, DataType type) {
+        return HeapArrays.create(m, spectrumScale(), new Shape(height, width / 2 + 1)).toType(type, false);
+    }
+
+    /** The values of {@link #spectrumScale(NDManager, DataType)}, row-major. */
+    private double[] spectrumScale() {
         int v = width / 2 + 1;
         double[] scale = new double[height * v];
         double floor = 1.0 / Math.max(height, width);
@@ -166,7 +478,17 @@ public final class ImageParameterization {
                 scale[u * v + k] = Math.pow(f, -description.decay()) * Math.sqrt((double) height * width);
             }
         }
-        return HeapArrays.create(m, scale, new Shape(height, v)).toType(type, false);
+        return scale;
+    }
+
+    /** {@link #spectrumScale()} as floats. */
+    private float[] spectrumScaleFloats() {
+        double[] d = spectrumScale();
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            f[i] = (float) d[i];
+        }
+        return f;
     }
 
     /**

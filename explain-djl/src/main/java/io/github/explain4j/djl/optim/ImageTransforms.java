@@ -124,6 +124,150 @@ public final class ImageTransforms {
     }
 
     /**
+     * One random draw per image of a batch, taken as {@link #apply} takes them (same order, same random stream), for
+     * resampling on the heap: {@link Drawn#apply} and its adjoint {@link Drawn#gradient}.
+     */
+    Drawn draw(int images, int channels, int height, int width, int outHeight, int outWidth,
+            SplittableRandom random) {
+        Affine[] maps = new Affine[images];
+        for (int i = 0; i < images; i++) {
+            maps[i] = draw(height, width, outHeight, outWidth, random);
+        }
+        return new Drawn(maps, channels, height, width, outHeight, outWidth);
+    }
+
+    /**
+     * A batch's draws, resampling on the heap: the bilinear resampling of {@link #resample} (the same taps, the
+     * same fill outside the image) as a loop, and its adjoint — each output value's gradient shared among its four
+     * taps by their weights. The taps are computed once per draw (on first use) and shared by both directions; the
+     * image planes are resampled in parallel.
+     */
+    static final class Drawn {
+        private final Affine[] maps;
+        private final int channels;
+        private final int height;
+        private final int width;
+        private final int outHeight;
+        private final int outWidth;
+        /** Per image and output position: four in-plane indices (clamped into the plane) and four weights. */
+        private int[] index;
+        private float[] weight;
+        private float[] fill;
+
+        Drawn(Affine[] maps, int channels, int height, int width, int outHeight, int outWidth) {
+            this.maps = maps.clone();
+            this.channels = channels;
+            this.height = height;
+            this.width = width;
+            this.outHeight = outHeight;
+            this.outWidth = outWidth;
+        }
+
+        /** The maps drawn, one per image. */
+        Affine[] maps() {
+            return maps.clone();
+        }
+
+        /** The images {@code (N, C, H, W)} seen through the draws, {@code (N, C, outHeight, outWidth)}. */
+        float[] apply(float[] images) {
+            return run(images, false);
+        }
+
+        /** The gradient with respect to the images of one with respect to {@link #apply}'s output. */
+        float[] gradient(float[] outputGradient) {
+            return run(outputGradient, true);
+        }
+
+        private float[] run(float[] values, boolean adjoint) {
+            int n = maps.length;
+            int in = height * width;
+            int out = outHeight * outWidth;
+            if (values.length != n * channels * (adjoint ? out : in)) {
+                throw new IllegalArgumentException("expected " + n * channels * (adjoint ? out : in) + " values, got "
+                        + values.length);
+            }
+            taps();
+            float[] result = new float[n * channels * (adjoint ? in : out)];
+            HeapLoops.forEach(n * channels, plane -> {
+                int i = plane / channels;
+                int src = plane * in;
+                int dst = plane * out;
+                int tap = i * 4 * out;
+                int at = i * out;
+                for (int o = 0; o < out; o++, tap += 4) {
+                    if (adjoint) {
+                        float g = values[dst + o];
+                        result[src + index[tap]] += weight[tap] * g;
+                        result[src + index[tap + 1]] += weight[tap + 1] * g;
+                        result[src + index[tap + 2]] += weight[tap + 2] * g;
+                        result[src + index[tap + 3]] += weight[tap + 3] * g;
+                    } else {
+                        result[dst + o] = weight[tap] * values[src + index[tap]]
+                                + weight[tap + 1] * values[src + index[tap + 1]]
+                                + weight[tap + 2] * values[src + index[tap + 2]]
+                                + weight[tap + 3] * values[src + index[tap + 3]] + fill[at + o];
+                    }
+                }
+            });
+            return result;
+        }
+
+        /** {@code ⌊v⌋} for positions well inside the int range (a cast and a correction: cheaper than Math.floor). */
+        private static int floor(double v) {
+            int i = (int) v;
+            return v < i ? i - 1 : i;
+        }
+
+        /** Builds the taps of every image once. */
+        private void taps() {
+            if (index != null) {
+                return;
+            }
+            int n = maps.length;
+            int out = outHeight * outWidth;
+            int[] idx = new int[n * 4 * out];
+            float[] wt = new float[n * 4 * out];
+            float[] fl = new float[n * out];
+            HeapLoops.forEach(n * outHeight, row -> {
+                int i = row / outHeight;
+                int oy = row % outHeight;
+                Affine m = maps[i];
+                for (int ox = 0; ox < outWidth; ox++) {
+                    double sy = m.y(oy + 0.5, ox + 0.5) - 0.5; // pixel centres at k + 0.5
+                    double sx = m.x(oy + 0.5, ox + 0.5) - 0.5;
+                    int y0 = floor(sy);
+                    int x0 = floor(sx);
+                    float ty = (float) (sy - y0);
+                    float tx = (float) (sx - x0);
+                    boolean top = y0 >= 0 && y0 < height;
+                    boolean bottom = y0 + 1 >= 0 && y0 + 1 < height;
+                    boolean left = x0 >= 0 && x0 < width;
+                    boolean right = x0 + 1 >= 0 && x0 + 1 < width;
+                    int o = oy * outWidth + ox;
+                    int t = (i * out + o) * 4;
+                    wt[t] = top && left ? (1 - ty) * (1 - tx) : 0;
+                    wt[t + 1] = top && right ? (1 - ty) * tx : 0;
+                    wt[t + 2] = bottom && left ? ty * (1 - tx) : 0;
+                    wt[t + 3] = bottom && right ? ty * tx : 0;
+                    fl[i * out + o] = (1 - wt[t] - wt[t + 1] - wt[t + 2] - wt[t + 3]) * FILL;
+                    // taps outside the image have weight 0; their index is clamped to stay in the plane
+                    int yt = Math.max(0, Math.min(height - 1, y0));
+                    int yb = Math.max(0, Math.min(height - 1, y0 + 1));
+                    int xl = Math.max(0, Math.min(width - 1, x0));
+                    int xr = Math.max(0, Math.min(width - 1, x0 + 1));
+                    idx[t] = yt * width + xl;
+                    idx[t + 1] = yt * width + xr;
+                    idx[t + 2] = yb * width + xl;
+                    idx[t + 3] = yb * width + xr;
+                }
+            });
+            weight = wt;
+            fill = fl;
+            index = idx;
+        }
+    }
+
+    /**
      * Bilinear resampling of each image through its map (from output pixel centres to input pixel centres), values
      * outside the image {@link #FILL}. Differentiable in {@code images}. The kernel is the engine's fastest
      * differentiable one: MXNet's own bilinear sampler; on PyTorch a gather of the four neighbours along each image
