@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.convolutional.Conv2d;
 import io.github.explain4j.api.InputSpec;
 import io.github.explain4j.api.Inverter;
 import io.github.explain4j.api.Provenance;
@@ -44,10 +45,10 @@ import java.util.concurrent.CancellationException;
  * the paper's, which divides each term by such typical sizes); the paper's exponents {@code α = 6}, {@code β = 2}. Each step sees the image through a random jitter
  * (a shift of up to {@code jitter} of the side, the paper's jitter), is one {@link
  * io.github.explain4j.djl.seam.ModelSeam#trace trace} that stops after the deepest layer inverted, and updates the
- * {@link Parameterization} with Adam, as {@link FeatureVisualization} does. Everything but the model runs on the
- * heap — the parameters, the image made from them, the jitter, the normalisation, the two penalties in closed form
- * and Adam, each with its adjoint — so that a step costs little more than the model's own forward and backward
- * pass.
+ * {@link Parameterization} with Adam, as {@link FeatureVisualization} does. The parameters and Adam's moments are
+ * kept on the heap; with pixel parameters (the default) the two penalties and their gradient are computed there
+ * too, in closed form, so that a step costs little more than the model's own forward and backward pass; other
+ * parameterisations (Fourier, decorrelated colours) keep the penalties in the traced loss.
  *
  * <pre>{@code
  * Inversion inv = FeatureInversion.of("stage2").steps(200).seed(1).invert(model, pixels);
@@ -283,42 +284,40 @@ public final class FeatureInversion implements Inverter<ExplainableModel, float[
                 targets.add(phi);
                 norms.add(phi.square().sum());
             }
-            // the parameters, Adam's moments, the image, its jitter, the normalisation and the penalties live on the
-            // heap with their adjoints: the engine sees one input and gives back one gradient per step
+            // the parameters and Adam's moments live on the heap: the update is a loop, not a dozen engine ops
             Shape shape = parameters.parameterShape();
-            ImageParameterization.OnHeap onHeap = parameters.onHeap();
             float[] theta = parameters.initial(scope, settings.seed()).toType(DataType.FLOAT32, false).toFloatArray();
             double[] first = new double[theta.length];
             double[] second = new double[theta.length];
-            boolean penalised = settings.alphaWeight() > 0 || settings.tvWeight() > 0;
+            NDArray kernel = differenceKernel(scope, c, type);
+            boolean onHeap = settings.parameterization().space() == Parameterization.Space.PIXELS
+                    && !(settings.parameterization().isDecorrelated() && c == 3)
+                    && (settings.alphaWeight() > 0 || settings.tvWeight() > 0);
             for (int step = 1; step <= steps; step++) {
                 if (Thread.currentThread().isInterrupted()) {
                     throw new CancellationException(name() + " of " + layers + " was cancelled at step " + step
                             + " of " + steps);
                 }
                 try (NDManager pass = scope.newSubManager()) {
-                    float[] pixels = onHeap.image(theta);
-                    double[] penaltyGradient = new double[pixels.length];
-                    double penalty = penalised ? penalties(pixels, Parameterization.Range.NONE, c, h, w,
+                    SplittableRandom draws = new SplittableRandom(settings.seed() * 1_000_003L + step);
+                    // pixel parameters: the penalties and their gradient on the heap (a dozen small engine ops
+                    // fewer per step); other parameterisations: in the traced loss
+                    double[] penaltyGradient = onHeap ? new double[theta.length] : null;
+                    double penalty = onHeap ? penalties(theta, settings.parameterization().range(), c, h, w,
                             penaltyGradient) : 0;
-                    ImageTransforms.Drawn drawn = pad == 0 ? null : jitter.draw(1, c, h, w, h, w,
-                            new SplittableRandom(settings.seed() * 1_000_003L + step));
-                    float[] input = drawn == null ? pixels.clone() : drawn.apply(pixels);
-                    Normalization.toModelInPlace(spec, input);
-                    Trace t = model.seam().trace(pass, TraceRequest.of(HeapArrays.create(pass, input,
-                            new Shape(1, c, h, w)).toType(type, false)).inputGradient()
-                            .capture(layers.toArray(String[]::new)).stopAfterCaptures()
-                            .objective(traced -> loss(traced, layers, targets, norms)));
-                    float[] g = t.inputGradient().toType(DataType.FLOAT32, false).toFloatArray();
-                    Normalization.gradientToPixelsInPlace(spec, g);
-                    float[] toPixels = drawn == null ? g : drawn.gradient(g);
-                    for (int i = 0; i < toPixels.length; i++) {
-                        toPixels[i] += (float) penaltyGradient[i];
-                    }
-                    float[] gradient = onHeap.gradient(toPixels);
+                    NDArray[] pixels = new NDArray[1];
+                    TraceRequest request = TraceRequest.fromParameters(List.of(HeapArrays.create(pass, theta, shape)
+                            .toType(type, false)), q -> {
+                                pixels[0] = parameters.image(q.head());
+                                NDArray seen = pad == 0 ? pixels[0] : jitter.apply(pixels[0], h, w, draws);
+                                return normalization.normalize(seen);
+                            }).capture(layers.toArray(String[]::new)).stopAfterCaptures()
+                            .objective(t -> loss(t, onHeap ? null : pixels[0], layers, targets, norms, kernel));
+                    Trace t = model.seam().trace(pass, request);
+                    float[] gradient = t.parameterGradients().get(0).toType(DataType.FLOAT32, false).toFloatArray();
                     // the loss's value is not kept; a loss that is not finite shows in its gradient (read anyway)
                     checkFinite(gradient, penalty, step);
-                    adam(theta, first, second, gradient, null, step);
+                    adam(theta, first, second, gradient, penaltyGradient, step);
                 }
                 model.progress().progress(name(), step, steps);
             }
@@ -336,16 +335,27 @@ public final class FeatureInversion implements Inverter<ExplainableModel, float[
     }
 
     /**
-     * The traced loss: relative feature errors summed over the layers (the penalties are added on the heap). The held
+     * The loss: relative feature errors summed over the layers, plus the two penalties of the pixels. The held
      * arrays (Φ₀, ‖Φ₀‖²) are always second operands: an op's result lands in its first operand's manager, and only
      * the pass's manager keeps PyTorch's number operands alive until the backward pass (see OperandPins).
      */
-    private static NDArray loss(TraceRequest.Traced traced, List<String> layers, List<NDArray> targets,
-            List<NDArray> norms) {
+    private NDArray loss(TraceRequest.Traced traced, NDArray pixels, List<String> layers, List<NDArray> targets,
+            List<NDArray> norms, NDArray kernel) {
         NDArray total = null;
         for (int i = 0; i < layers.size(); i++) {
             NDArray term = traced.activation(layers.get(i)).sub(targets.get(i)).square().sum().div(norms.get(i));
             total = total == null ? term : total.add(term);
+        }
+        if (pixels == null) {
+            return total;
+        }
+        long values = pixels.size();
+        if (settings.alphaWeight() > 0) {
+            double scale = settings.alphaWeight() / (values * Math.pow(RANGE, settings.alpha()));
+            total = total.add(powerOfDistance(pixels.sub(0.5f), settings.alpha()).sum().mul((float) scale));
+        }
+        if (settings.tvWeight() > 0) {
+            total = total.add(totalVariation(pixels, settings.beta(), kernel).mul((float) settings.tvWeight()));
         }
         return total;
     }
@@ -430,6 +440,63 @@ public final class FeatureInversion implements Inverter<ExplainableModel, float[
             gradient[i] = dp[i] * slope[i];
         }
         return value;
+    }
+
+    /**
+     * {@code |d|^α}: for an even α up to 8 as products of {@code d²} (cheaper than a power, forward and backward),
+     * otherwise {@code pow(|d|, α)}.
+     */
+    static NDArray powerOfDistance(NDArray d, double alpha) {
+        if (alpha % 2 == 0 && alpha <= 8) {
+            NDArray square = d.square();
+            NDArray out = square;
+            for (int k = 2; k <= alpha / 2; k++) {
+                out = out.mul(square);
+            }
+            return out;
+        }
+        return d.abs().pow((float) alpha);
+    }
+
+    /**
+     * The differences of {@link #totalVariation} as one grouped convolution: for each channel {@code c}, filter
+     * {@code 2c} gives {@code x[i, j+1] − x[i, j]} and filter {@code 2c+1} gives {@code x[i+1, j] − x[i, j]}, at every
+     * pixel that has a right and a lower neighbour. Shape {@code (2C, 1, 2, 2)}, in {@code manager} at {@code type}.
+     */
+    static NDArray differenceKernel(NDManager manager, int channels, DataType type) {
+        float[] k = new float[channels * 2 * 4];
+        for (int c = 0; c < channels; c++) {
+            int dx = (2 * c) * 4;
+            k[dx] = -1; // (0, 0)
+            k[dx + 1] = 1; // (0, 1)
+            int dy = (2 * c + 1) * 4;
+            k[dy] = -1; // (0, 0)
+            k[dy + 2] = 1; // (1, 0)
+        }
+        return HeapArrays.create(manager, k, new Shape(2L * channels, 1, 2, 2)).toType(type, false);
+    }
+
+    /**
+     * {@code R_TV^β}: the mean over the pixels that have a right and a lower neighbour, and over channels, of
+     * {@code ((Δ_x)² + (Δ_y)²)^(β/2) / V^β}. For β below 2 a tiny constant under the power keeps the gradient
+     * finite on flat images.
+     */
+    static NDArray totalVariation(NDArray pixels, double beta) {
+        return totalVariation(pixels, beta, differenceKernel(pixels.getManager(), (int) pixels.getShape().get(1),
+                pixels.getDataType()));
+    }
+
+    private static NDArray totalVariation(NDArray pixels, double beta, NDArray kernel) {
+        long[] s = pixels.getShape().getShape();
+        NDArray differences = Conv2d.conv2d(pixels, kernel, null, new Shape(1, 1), new Shape(0, 0), new Shape(1, 1),
+                (int) s[1]).singletonOrThrow();
+        double count = s[0] * s[1] * (s[2] - 1) * (s[3] - 1);
+        if (beta == 2) {
+            return differences.square().sum().mul((float) (1 / (count * VARIATION * VARIATION)));
+        }
+        NDArray squared = differences.square().reshape(s[0], s[1], 2, s[2] - 1, s[3] - 1).sum(new int[] {2});
+        return squared.add(1e-8f * (float) (VARIATION * VARIATION)).pow((float) (beta / 2)).sum()
+                .mul((float) (1 / (count * Math.pow(VARIATION, beta))));
     }
 
     /**

@@ -430,9 +430,9 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
         double b2 = 0.999;
         double correction1 = 1 - Math.pow(b1, step);
         double correction2 = 1 - Math.pow(b2, step);
-        int chunks = Math.max(1, Math.min(theta.length / 65_536, Runtime.getRuntime().availableProcessors()));
+        int chunks = HeapLoops.parts(theta.length, theta.length);
         int chunk = (theta.length + chunks - 1) / chunks;
-        HeapLoops.forEach(chunks, k -> {
+        HeapLoops.forEach(chunks, theta.length, k -> {
             for (int i = k * chunk; i < Math.min(theta.length, (k + 1) * chunk); i++) {
                 double g = gradient[i];
                 first[i] = b1 * first[i] + (1 - b1) * g;

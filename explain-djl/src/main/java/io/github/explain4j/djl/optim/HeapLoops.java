@@ -12,12 +12,25 @@ final class HeapLoops {
 
     private HeapLoops() {}
 
-    /** Runs {@code body} for {@code 0 … count − 1}, in parallel when there are several. */
-    static void forEach(int count, IntConsumer body) {
-        if (count == 1) {
-            body.accept(0);
+    /** Below this many values a loop runs on the calling thread: handing it to the pool would cost more. */
+    static final int PARALLEL_FROM = 1 << 16;
+
+    /**
+     * Runs {@code body} for {@code 0 … count − 1}, in parallel when there are several and the loop touches at least
+     * {@link #PARALLEL_FROM} values in all.
+     */
+    static void forEach(int count, long values, IntConsumer body) {
+        if (count == 1 || values < PARALLEL_FROM) {
+            for (int i = 0; i < count; i++) {
+                body.accept(i);
+            }
         } else {
             IntStream.range(0, count).parallel().forEach(body);
         }
+    }
+
+    /** How many parallel parts a loop over {@code values} values is worth: one below {@link #PARALLEL_FROM}. */
+    static int parts(long values, int most) {
+        return values < PARALLEL_FROM ? 1 : Math.max(1, Math.min(most, Runtime.getRuntime().availableProcessors()));
     }
 }

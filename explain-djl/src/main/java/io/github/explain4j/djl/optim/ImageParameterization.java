@@ -178,7 +178,7 @@ public final class ImageParameterization {
             for (int i = 0; i < 9; i++) {
                 mix[i] = (float) m[i / 3][i % 3];
             }
-            workers = Math.max(1, Math.min(batch * channels, Runtime.getRuntime().availableProcessors()));
+            workers = HeapLoops.parts((long) batch * channels * height * width, batch * channels);
             if (fourier) {
                 scale = spectrumScaleFloats();
                 columns = new GeneralPurposeFFT_F32_1D[workers];
@@ -214,7 +214,7 @@ public final class ImageParameterization {
             if (fourier) {
                 float[] out = new float[batch * channels * plane];
                 int planes = batch * channels;
-                HeapLoops.forEach(workers, k -> {
+                HeapLoops.forEach(workers, (long) batch * channels * height * width, k -> {
                     for (int p = k; p < planes; p += workers) {
                         inversePlane(theta, p, out, columns[k], rows[k]);
                     }
@@ -231,7 +231,7 @@ public final class ImageParameterization {
                 case SIGMOID -> {
                     float[] in = raw;
                     int chunk = (in.length + workers - 1) / workers;
-                    HeapLoops.forEach(workers, k -> {
+                    HeapLoops.forEach(workers, (long) batch * channels * height * width, k -> {
                         for (int i = k * chunk; i < Math.min(in.length, (k + 1) * chunk); i++) {
                             image[i] = (float) (1 / (1 + Math.exp(-in[i])));
                         }
@@ -287,7 +287,7 @@ public final class ImageParameterization {
             int planes = batch * channels;
             float[] theta = new float[2 * planes * height * half];
             float[] adjoint = g;
-            HeapLoops.forEach(workers, k -> {
+            HeapLoops.forEach(workers, (long) batch * channels * height * width, k -> {
                 for (int p = k; p < planes; p += workers) {
                     adjointPlane(adjoint, p, theta, columns[k], rows[k]);
                 }

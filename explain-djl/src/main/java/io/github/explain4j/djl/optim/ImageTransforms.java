@@ -188,7 +188,7 @@ public final class ImageTransforms {
             }
             taps();
             float[] result = new float[n * channels * (adjoint ? in : out)];
-            HeapLoops.forEach(n * channels, plane -> {
+            HeapLoops.forEach(n * channels, (long) n * channels * out, plane -> {
                 int i = plane / channels;
                 int src = plane * in;
                 int dst = plane * out;
@@ -228,7 +228,7 @@ public final class ImageTransforms {
             int[] idx = new int[n * 4 * out];
             float[] wt = new float[n * 4 * out];
             float[] fl = new float[n * out];
-            HeapLoops.forEach(n * outHeight, row -> {
+            HeapLoops.forEach(n * outHeight, (long) n * out, row -> {
                 int i = row / outHeight;
                 int oy = row % outHeight;
                 Affine m = maps[i];

@@ -202,8 +202,8 @@ class FeatureInversionTest {
         for (String engine : TestNets.ENGINES) {
             try (NDManager m = NDManager.newBaseManager(engine)) {
                 NDArray x = HeapArrays.create(m, v, new Shape(1, 1, 3, 3));
-                assertEquals(expected2, EnginePenalties.totalVariation(x, 2).getFloat(), expected2 * 1e-5, engine);
-                assertEquals(expected1, EnginePenalties.totalVariation(x, 1).getFloat(), expected1 * 1e-4, engine);
+                assertEquals(expected2, FeatureInversion.totalVariation(x, 2).getFloat(), expected2 * 1e-5, engine);
+                assertEquals(expected1, FeatureInversion.totalVariation(x, 1).getFloat(), expected1 * 1e-4, engine);
             }
         }
     }
@@ -250,8 +250,8 @@ class FeatureInversionTest {
                         NDArray p = range == io.github.explain4j.optim.Parameterization.Range.SIGMOID
                                 ? ai.djl.nn.Activation.sigmoid(x) : x.add(0.5f).clip(0, 1);
                         double scale = 0.3 / (n * Math.pow(0.5, ab[0]));
-                        NDArray loss = EnginePenalties.powerOfDistance(p.sub(0.5f), ab[0]).sum().mul((float) scale)
-                                .add(EnginePenalties.totalVariation(p, ab[1]).mul(0.2f));
+                        NDArray loss = FeatureInversion.powerOfDistance(p.sub(0.5f), ab[0]).sum().mul((float) scale)
+                                .add(FeatureInversion.totalVariation(p, ab[1]).mul(0.2f));
                         gc.backward(loss);
                         assertEquals(value, loss.getFloat(), 1e-4 * Math.abs(value), engine + " " + range);
                         float[] traced = x.getGradient().toFloatArray();
@@ -272,7 +272,7 @@ class FeatureInversionTest {
         for (String engine : TestNets.ENGINES) {
             try (NDManager m = NDManager.newBaseManager(engine)) {
                 for (double alpha : new double[] {2, 3, 6, 8, 1.5}) {
-                    float[] got = EnginePenalties.powerOfDistance(HeapArrays.create(m, d, new Shape(d.length)), alpha).toFloatArray();
+                    float[] got = FeatureInversion.powerOfDistance(HeapArrays.create(m, d, new Shape(d.length)), alpha).toFloatArray();
                     for (int i = 0; i < d.length; i++) {
                         assertEquals(Math.pow(Math.abs(d[i]), alpha), got[i], 1e-6, engine + " α " + alpha);
                     }
