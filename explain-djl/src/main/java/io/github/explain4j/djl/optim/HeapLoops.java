@@ -13,7 +13,7 @@ final class HeapLoops {
     private HeapLoops() {}
 
     /** Below this many values a loop runs on the calling thread: handing it to the pool would cost more. */
-    static final int PARALLEL_FROM = 1 << 16;
+    static final int PARALLEL_FROM = 1 << 14;
 
     /**
      * Runs {@code body} for {@code 0 … count − 1}, in parallel when there are several and the loop touches at least
