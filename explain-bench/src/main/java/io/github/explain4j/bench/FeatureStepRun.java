@@ -47,8 +47,10 @@ import java.util.TreeMap;
  *       {@code FeatureVisualization} (objective on the last layer, then on the middle layer) and {@code steps}
  *       floor passes, in the order last, mid, floor on even rounds and reversed on odd ones; wall time and process
  *       CPU time; ratio of medians and median of the per-round ratios.</li>
- *   <li>{@code parts <engine> <repeats> <batch>x<size>...}: one step rebuilt from the library's pieces and timed
- *       piece by piece (medians of {@code repeats}, waiting for MXNet after each piece), next to the floor.</li>
+ *   <li>{@code parts <engine> <repeats> <batch>x<size>...}: one step rebuilt from the engine realisation's pieces
+ *       (the image as matrix products and a gather in the engine's graph, which the redirected-ReLU steps still
+ *       use; ordinary steps now run the heap realisation) and timed piece by piece (medians of {@code repeats},
+ *       waiting for MXNet after each piece), next to the floor.</li>
  *   <li>{@code table <jmh-result.json>}: the step ÷ floor table of a {@link FeatureStepBenchmark} run.</li>
  * </ul>
  */

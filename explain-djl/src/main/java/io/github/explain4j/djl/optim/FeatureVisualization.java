@@ -45,10 +45,12 @@ import java.util.function.UnaryOperator;
  * }</pre>
  *
  * <p>Defaults are Lucid's {@code render_vis}: Adam with learning rate 0.05, 512 steps, a 1/f Fourier spectrum with
- * decorrelated colours (for three-channel models) and sigmoid range, the standard transforms. Each step is one
- * {@link io.github.explain4j.djl.seam.ModelSeam#trace trace}: the image is built from the parameters, transformed,
- * normalised as the model's input spec says, and the objective's gradient reaches the parameters; a trace whose
- * objective reads only inner layers stops after them. Deterministic for a seed on each engine; progress goes to the
+ * decorrelated colours (for three-channel models) and sigmoid range, the standard transforms. Each step builds the
+ * image from the parameters, transforms it and normalises it as the model's input spec says on the heap
+ * ({@link ImageParameterization#onHeap}, {@link ImageTransforms}), runs one
+ * {@link io.github.explain4j.djl.seam.ModelSeam#trace trace} of that input (one that stops after the objective's
+ * layers when it reads only inner ones), and carries the input's gradient back to the parameters through the
+ * stages' adjoints; penalties on the image get their gradient from the trace, the image being a second leaf of it. Deterministic for a seed on each engine; progress goes to the
  * model's listener; interrupting the calling thread cancels at the next step ({@link CancellationException}).
  */
 public final class FeatureVisualization implements FeatureOptimizer<ExplainableModel> {

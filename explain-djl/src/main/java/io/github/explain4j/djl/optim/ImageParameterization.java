@@ -14,10 +14,11 @@ import java.util.SplittableRandom;
 
 /**
  * A {@link Parameterization} realised on an engine: the initial parameters, and the differentiable function from
- * parameters to images {@code (N, C, H, W)} with pixel values in [0, 1] (before the model's normalisation). Works on
- * every engine: the inverse real 2-D Fourier transform is written as products with cosine and sine matrices (DJL's
- * MXNet engine has no FFT), following the definition of numpy's {@code irfft2} — an inverse complex DFT along the
- * rows, then an inverse real DFT along the columns.
+ * parameters to images {@code (N, C, H, W)} with pixel values in [0, 1] (before the model's normalisation), in two
+ * realisations that give the same images: on the engine, differentiable by its autograd, with the inverse real 2-D
+ * Fourier transform written as products with cosine and sine matrices (DJL's MXNet engine has no FFT), following the
+ * definition of numpy's {@code irfft2} — an inverse complex DFT along the rows, then an inverse real DFT along the
+ * columns; and on the heap ({@link #onHeap}), with BoofCV's FFT and each stage's adjoint written out.
  *
  * <p>The Fourier space scales each frequency {@code f = √(f_y² + f_x²)} (cycles per pixel) by
  * {@code 1 / max(f, 1/max(H, W))^decay · √(H·W)}, so that the spectrum of the random start falls like natural images'
