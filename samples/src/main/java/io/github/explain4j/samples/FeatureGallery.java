@@ -14,8 +14,6 @@ import io.github.explain4j.optim.Objective;
 import io.github.explain4j.render.Heatmaps;
 import io.github.explain4j.samples.fashion.FashionAdversarial;
 import io.github.explain4j.samples.fashion.FashionNet;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -117,7 +115,7 @@ final class FeatureGallery {
         for (int k = 0; k < labels.size(); k++) {
             FeatureImage img = FeatureVisualization.of(Objective.classLogit(k)).steps(steps).seed(k).optimize(model);
             float p = probabilities(model, img.image(0))[k];
-            cells.add(zoom(picture(img), zoom));
+            cells.add(Gallery.zoom(picture(img), zoom));
             captions.add(String.format(Locale.ROOT, "%s p=%.3f", labels.get(k), p));
         }
         return Heatmaps.write(Heatmaps.grid(cells, captions, columns), file);
@@ -164,19 +162,6 @@ final class FeatureGallery {
         return Images.fromChw(img.image(0), img.channels(), img.height(), img.width());
     }
 
-    /** Enlarged by an integer factor, pixels kept sharp. */
-    private static BufferedImage zoom(BufferedImage image, int factor) {
-        BufferedImage out = new BufferedImage(image.getWidth() * factor, image.getHeight() * factor,
-                BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = out.createGraphics();
-        try {
-            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
-            g.drawImage(image, 0, 0, out.getWidth(), out.getHeight(), null);
-        } finally {
-            g.dispose();
-        }
-        return out;
-    }
 
     /** The softmax of the model's output for one image in pixel space. */
     private static float[] probabilities(ExplainableModel model, float[] pixels) {

@@ -34,6 +34,8 @@ import io.github.explain4j.djl.tfjs.TfjsModels;
 import io.github.explain4j.djl.zoo.ShapesNet;
 import io.github.explain4j.render.Heatmaps;
 import io.github.explain4j.render.Overlay;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -264,5 +266,19 @@ public final class Gallery {
                     + Path.of("").toAbsolutePath() + "; run the gallery from the explain4j checkout");
         }
         return p;
+    }
+
+    /** Enlarged by an integer factor, pixels kept sharp. */
+    public static BufferedImage zoom(BufferedImage image, int factor) {
+        BufferedImage out = new BufferedImage(image.getWidth() * factor, image.getHeight() * factor,
+                BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
+            g.drawImage(image, 0, 0, out.getWidth(), out.getHeight(), null);
+        } finally {
+            g.dispose();
+        }
+        return out;
     }
 }

@@ -10,7 +10,6 @@ import io.github.explain4j.djl.adversarial.Pgd;
 import io.github.explain4j.render.Colormap;
 import io.github.explain4j.render.Heatmaps;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,14 +64,7 @@ public final class FashionAdversarial {
     public static void main(String[] args) throws Exception {
         String engine = args.length > 0 ? args[0] : "PyTorch";
         int n = args.length > 1 ? Integer.parseInt(args[1]) : 4;
-        Path root = Path.of("").toAbsolutePath();
-        while (root != null && !root.resolve(FashionNet.COMMITTED_DIR).toFile().isDirectory()) {
-            root = root.getParent();
-        }
-        if (root == null) {
-            throw new IllegalStateException("run from inside the repository: " + FashionNet.COMMITTED_DIR
-                    + " was not found above " + Path.of("").toAbsolutePath());
-        }
+        Path root = io.github.explain4j.samples.Gallery.repositoryRoot();
         Path out = args.length > 2 ? Path.of(args[2])
                 : root.resolve("docs/gallery/fashion-adversarial-" + engine.toLowerCase(Locale.ROOT) + ".png");
         long start = System.nanoTime();
@@ -217,15 +209,6 @@ public final class FashionAdversarial {
     }
 
     private static BufferedImage zoom(BufferedImage image) {
-        BufferedImage out = new BufferedImage(image.getWidth() * ZOOM, image.getHeight() * ZOOM,
-                BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = out.createGraphics();
-        try {
-            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
-            g.drawImage(image, 0, 0, out.getWidth(), out.getHeight(), null);
-        } finally {
-            g.dispose();
-        }
-        return out;
+        return io.github.explain4j.samples.Gallery.zoom(image, ZOOM);
     }
 }

@@ -52,14 +52,7 @@ public final class FashionRobustness {
     public static void main(String[] args) throws Exception {
         String engine = args.length > 0 ? args[0] : "PyTorch";
         int n = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
-        Path root = Path.of("").toAbsolutePath();
-        while (root != null && !root.resolve(FashionNet.COMMITTED_DIR).toFile().isDirectory()) {
-            root = root.getParent();
-        }
-        if (root == null) {
-            throw new IllegalStateException("run from inside the repository: " + FashionNet.COMMITTED_DIR
-                    + " was not found above " + Path.of("").toAbsolutePath());
-        }
+        Path root = io.github.explain4j.samples.Gallery.repositoryRoot();
         Path out = args.length > 2 ? Path.of(args[2]) : root.resolve("docs/gallery/fashion-robustness.png");
         FashionMnist test = FashionMnist.load(FashionMnist.locate(FashionMnist.Split.TEST), FashionMnist.Split.TEST,
                 n);
