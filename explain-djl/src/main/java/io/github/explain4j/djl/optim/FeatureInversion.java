@@ -370,19 +370,24 @@ public final class FeatureInversion implements Inverter<ExplainableModel, float[
         int n = theta.length;
         double[] p = new double[n];
         double[] slope = new double[n]; // dp/dθ
-        for (int i = 0; i < n; i++) {
-            double t = theta[i];
-            switch (range) {
-                case SIGMOID -> {
-                    p[i] = 1 / (1 + Math.exp(-t));
-                    slope[i] = p[i] * (1 - p[i]);
+        switch (range) {
+            case SIGMOID -> {
+                for (int i = 0; i < n; i++) {
+                    double s = 1 / (1 + Math.exp(-theta[i]));
+                    p[i] = s;
+                    slope[i] = s * (1 - s);
                 }
-                case CLIP -> {
-                    p[i] = Math.min(1, Math.max(0, t + 0.5));
-                    slope[i] = t + 0.5 >= 0 && t + 0.5 <= 1 ? 1 : 0;
+            }
+            case CLIP -> {
+                for (int i = 0; i < n; i++) {
+                    double t = theta[i] + 0.5;
+                    p[i] = Math.min(1, Math.max(0, t));
+                    slope[i] = t >= 0 && t <= 1 ? 1 : 0;
                 }
-                case NONE -> {
-                    p[i] = t;
+            }
+            case NONE -> {
+                for (int i = 0; i < n; i++) {
+                    p[i] = theta[i];
                     slope[i] = 1;
                 }
             }
@@ -393,48 +398,66 @@ public final class FeatureInversion implements Inverter<ExplainableModel, float[
         if (settings.alphaWeight() > 0) {
             double scale = settings.alphaWeight() / (n * Math.pow(RANGE, alpha));
             int whole = alpha == Math.rint(alpha) && alpha <= 16 ? (int) alpha : -1; // products, not Math.pow
-            for (int i = 0; i < n; i++) {
-                double d = p[i] - 0.5;
-                double a = Math.abs(d);
-                double below; // a^(α−1)
-                if (whole > 0) {
-                    below = 1;
-                    for (int k = 1; k < whole; k++) {
-                        below *= a;
+            double sum = 0;
+            if (whole >= 2 && whole % 2 == 0) {
+                // an even α: |d|^α = d^α and sign(d)·|d|^(α−1) = d^(α−1), by products
+                for (int i = 0; i < n; i++) {
+                    double d = p[i] - 0.5;
+                    double below = d; // d^(α−1)
+                    for (int k = 2; k < whole; k++) {
+                        below *= d;
                     }
-                } else {
-                    below = Math.pow(a, alpha - 1);
+                    sum += below * d;
+                    dp[i] = scale * alpha * below;
                 }
-                value += scale * below * a;
-                dp[i] += scale * alpha * below * Math.signum(d);
+            } else {
+                for (int i = 0; i < n; i++) {
+                    double d = p[i] - 0.5;
+                    double a = Math.abs(d);
+                    double below; // a^(α−1)
+                    if (whole > 0) {
+                        below = 1;
+                        for (int k = 1; k < whole; k++) {
+                            below *= a;
+                        }
+                    } else {
+                        below = Math.pow(a, alpha - 1);
+                    }
+                    sum += below * a;
+                    dp[i] = scale * alpha * below * Math.signum(d);
+                }
             }
+            value += scale * sum;
         }
         if (settings.tvWeight() > 0) {
             double beta = settings.beta();
             double count = (double) c * (h - 1) * (w - 1);
             double scale = settings.tvWeight() / (count * Math.pow(VARIATION, beta));
             double epsilon = 1e-8 * VARIATION * VARIATION;
+            double sum = 0;
             for (int ch = 0; ch < c; ch++) {
                 for (int y = 0; y < h - 1; y++) {
-                    for (int x = 0; x < w - 1; x++) {
-                        int o = (ch * h + y) * w + x;
+                    int row = (ch * h + y) * w;
+                    for (int o = row; o < row + w - 1; o++) {
                         double dx = p[o + 1] - p[o];
                         double dy = p[o + w] - p[o];
                         double sq = dx * dx + dy * dy;
-                        double ds; // d(term)/d(sq)
+                        double ds; // d(term)/d(sq), over the scale
                         if (beta == 2) {
-                            value += scale * sq;
-                            ds = scale;
+                            sum += sq;
+                            ds = 2;
                         } else {
-                            value += scale * Math.pow(sq + epsilon, beta / 2);
-                            ds = scale * beta / 2 * Math.pow(sq + epsilon, beta / 2 - 1);
+                            double term = Math.pow(sq + epsilon, beta / 2);
+                            sum += term;
+                            ds = beta * term / (sq + epsilon);
                         }
-                        dp[o + 1] += ds * 2 * dx;
-                        dp[o + w] += ds * 2 * dy;
-                        dp[o] -= ds * 2 * (dx + dy);
+                        dp[o + 1] += scale * ds * dx;
+                        dp[o + w] += scale * ds * dy;
+                        dp[o] -= scale * ds * (dx + dy);
                     }
                 }
             }
+            value += scale * sum;
         }
         for (int i = 0; i < n; i++) {
             gradient[i] = dp[i] * slope[i];
