@@ -36,11 +36,7 @@ public final class Normalization {
     /** Normalises a batch of pixel-space images {@code (N, C, H, W)} in place. */
     public static void toModelInPlace(InputSpec spec, float[] batch) {
         int c = spec.channels();
-        int plane = spec.height() * spec.width();
-        if (batch.length % (c * plane) != 0) {
-            throw new IllegalArgumentException("a batch of " + batch.length + " values is no whole number of "
-                    + c + "×" + spec.height() + "×" + spec.width() + " images");
-        }
+        int plane = checkBatch(spec, batch.length);
         for (int i = 0; i < batch.length; i += plane) {
             int ch = i / plane % c;
             for (int j = i; j < i + plane; j++) {
@@ -55,17 +51,23 @@ public final class Normalization {
      */
     public static void gradientToPixelsInPlace(InputSpec spec, float[] gradient) {
         int c = spec.channels();
-        int plane = spec.height() * spec.width();
-        if (gradient.length % (c * plane) != 0) {
-            throw new IllegalArgumentException("a batch of " + gradient.length + " values is no whole number of "
-                    + c + "×" + spec.height() + "×" + spec.width() + " images");
-        }
+        int plane = checkBatch(spec, gradient.length);
         for (int i = 0; i < gradient.length; i += plane) {
             float std = (float) spec.std()[i / plane % c];
             for (int j = i; j < i + plane; j++) {
                 gradient[j] /= std;
             }
         }
+    }
+
+    /** The plane size of the spec's images, after checking that {@code length} values are whole images. */
+    private static int checkBatch(InputSpec spec, int length) {
+        int plane = spec.height() * spec.width();
+        if (length % (spec.channels() * plane) != 0) {
+            throw new IllegalArgumentException("a batch of " + length + " values is no whole number of "
+                    + spec.channels() + "×" + spec.height() + "×" + spec.width() + " images");
+        }
+        return plane;
     }
 
     /**

@@ -50,8 +50,9 @@ import java.util.function.UnaryOperator;
  * ({@link ImageParameterization#onHeap}, {@link ImageTransforms}), runs one
  * {@link io.github.explain4j.djl.seam.ModelSeam#trace trace} of that input (one that stops after the objective's
  * layers when it reads only inner ones), and carries the input's gradient back to the parameters through the
- * stages' adjoints; penalties on the image get their gradient from the trace, the image being a second leaf of it. Deterministic for a seed on each engine; progress goes to the
- * model's listener; interrupting the calling thread cancels at the next step ({@link CancellationException}).
+ * stages' adjoints; penalties on the image get their gradient from the trace, the image being a second leaf of it.
+ * Deterministic for a seed on each engine; progress goes to the model's listener; interrupting the calling thread
+ * cancels at the next step ({@link CancellationException}).
  */
 public final class FeatureVisualization implements FeatureOptimizer<ExplainableModel> {
 
@@ -432,10 +433,8 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
         double b2 = 0.999;
         double correction1 = 1 - Math.pow(b1, step);
         double correction2 = 1 - Math.pow(b2, step);
-        int chunks = HeapLoops.parts(theta.length, theta.length);
-        int chunk = (theta.length + chunks - 1) / chunks;
-        HeapLoops.forEach(chunks, theta.length, k -> {
-            for (int i = k * chunk; i < Math.min(theta.length, (k + 1) * chunk); i++) {
+        HeapLoops.forChunks(theta.length, (from, to) -> {
+            for (int i = from; i < to; i++) {
                 double g = gradient[i];
                 first[i] = b1 * first[i] + (1 - b1) * g;
                 second[i] = b2 * second[i] + (1 - b2) * g * g;

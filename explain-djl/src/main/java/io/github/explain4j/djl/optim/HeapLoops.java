@@ -29,6 +29,18 @@ final class HeapLoops {
         }
     }
 
+    /** A loop body over the indices {@code from … to − 1}. */
+    interface Range {
+        void run(int from, int to);
+    }
+
+    /** Runs {@code body} over {@code 0 … length − 1} in as many contiguous parts as {@link #parts} allows. */
+    static void forChunks(int length, Range body) {
+        int parts = parts(length, length);
+        int chunk = (length + parts - 1) / parts;
+        forEach(parts, length, k -> body.run(k * chunk, Math.min(length, (k + 1) * chunk)));
+    }
+
     /** How many parallel parts a loop over {@code values} values is worth: one below {@link #PARALLEL_FROM}. */
     static int parts(long values, int most) {
         return values < PARALLEL_FROM ? 1 : Math.max(1, Math.min(most, Runtime.getRuntime().availableProcessors()));

@@ -165,7 +165,11 @@ public final class ImageParameterization {
         private final int half = width / 2 + 1;
         private final boolean fourier = description.space() == Parameterization.Space.FOURIER;
         private final boolean mixed = description.isDecorrelated() && channels == 3;
+        private final int planes = batch * channels;
+        private final long values = (long) planes * height * width;
+        /** The colour mixing, row-major, and its transpose (the mixing's adjoint). */
         private final float[] mix = new float[9];
+        private final float[] mixTransposed = new float[9];
         private final float[] scale;
         /** Per worker (BoofCV's transforms keep scratch arrays): the transforms down the columns and along the rows. */
         private final GeneralPurposeFFT_F32_1D[] columns;
@@ -178,8 +182,9 @@ public final class ImageParameterization {
             double[][] m = mixing();
             for (int i = 0; i < 9; i++) {
                 mix[i] = (float) m[i / 3][i % 3];
+                mixTransposed[i] = (float) m[i % 3][i / 3];
             }
-            workers = HeapLoops.parts((long) batch * channels * height * width, batch * channels);
+            workers = HeapLoops.parts(values, planes);
             if (fourier) {
                 scale = spectrumScaleFloats();
                 columns = new GeneralPurposeFFT_F32_1D[workers];
@@ -213,27 +218,21 @@ public final class ImageParameterization {
             int plane = height * width;
             float[] raw;
             if (fourier) {
-                float[] out = new float[batch * channels * plane];
-                int planes = batch * channels;
-                HeapLoops.forEach(workers, (long) batch * channels * height * width, k -> {
-                    for (int p = k; p < planes; p += workers) {
-                        inversePlane(theta, p, out, columns[k], rows[k]);
-                    }
-                });
+                float[] out = new float[planes * plane];
+                eachPlane((p, columnFft, rowFft) -> inversePlane(theta, p, out, columnFft, rowFft));
                 raw = out;
             } else {
                 raw = theta.clone();
             }
             if (mixed) {
-                mixChannels(raw, mix, false);
+                mixChannels(raw, mix);
             }
             float[] image = new float[raw.length];
             switch (description.range()) {
                 case SIGMOID -> {
                     float[] in = raw;
-                    int chunk = (in.length + workers - 1) / workers;
-                    HeapLoops.forEach(workers, (long) batch * channels * height * width, k -> {
-                        for (int i = k * chunk; i < Math.min(in.length, (k + 1) * chunk); i++) {
+                    HeapLoops.forChunks(in.length, (from, to) -> {
+                        for (int i = from; i < to; i++) {
                             image[i] = (float) (1 / (1 + Math.exp(-in[i])));
                         }
                     });
@@ -257,10 +256,9 @@ public final class ImageParameterization {
          * @throws IllegalStateException when no image was made yet
          */
         public float[] gradient(float[] imageGradient) {
-            int plane = height * width;
-            if (imageGradient.length != batch * channels * plane) {
+            if (imageGradient.length != values) {
                 throw new IllegalArgumentException("the image gradient has " + imageGradient.length + " values;"
-                        + " the images have " + batch * channels * plane);
+                        + " the images have " + values);
             }
             float[] g = imageGradient.clone();
             switch (description.range()) {
@@ -280,26 +278,33 @@ public final class ImageParameterization {
                 case NONE -> { }
             }
             if (mixed) {
-                mixChannels(g, mix, true);
+                mixChannels(g, mixTransposed);
             }
             if (!fourier) {
                 return g;
             }
-            int planes = batch * channels;
             float[] theta = new float[2 * planes * height * half];
-            float[] adjoint = g;
-            HeapLoops.forEach(workers, (long) batch * channels * height * width, k -> {
+            eachPlane((p, columnFft, rowFft) -> adjointPlane(g, p, theta, columnFft, rowFft));
+            return theta;
+        }
+
+        /** Work on one image plane with a worker's own transforms. */
+        private interface PlaneWork {
+            void run(int plane, GeneralPurposeFFT_F32_1D columnFft, GeneralPurposeFFT_F32_1D rowFft);
+        }
+
+        /** Runs {@code work} on every plane, the planes dealt round the workers. */
+        private void eachPlane(PlaneWork work) {
+            HeapLoops.forEach(workers, values, k -> {
                 for (int p = k; p < planes; p += workers) {
-                    adjointPlane(adjoint, p, theta, columns[k], rows[k]);
+                    work.run(p, columns[k], rows[k]);
                 }
             });
-            return theta;
         }
 
         /** Plane {@code p}'s image (before mixing and range) from its half spectrum in {@code theta}, into {@code out}. */
         private void inversePlane(float[] theta, int p, float[] out, GeneralPurposeFFT_F32_1D columnFft,
                 GeneralPurposeFFT_F32_1D rowFft) {
-            int planes = batch * channels;
             int perPlane = height * half;
             float[] spectrum = new float[2 * height * half]; // complex, row-major (H, W/2+1)
             float[] column = new float[2 * height];
@@ -338,7 +343,6 @@ public final class ImageParameterization {
          */
         private void adjointPlane(float[] g, int p, float[] theta, GeneralPurposeFFT_F32_1D columnFft,
                 GeneralPurposeFFT_F32_1D rowFft) {
-            int planes = batch * channels;
             int perPlane = height * half;
             int plane = height * width;
             float[] spectrum = new float[2 * height * half];
@@ -424,10 +428,10 @@ public final class ImageParameterization {
     }
 
     /**
-     * {@code out[c] = Σ_d M[c, d] · in[d]} at every pixel of {@code (N, 3, H, W)} values in place, or with
-     * {@code Mᵀ} (the adjoint) when {@code transpose}.
+     * {@code out[c] = Σ_d M[c, d] · in[d]} at every pixel of {@code (N, 3, H, W)} values, in place; {@code M}
+     * row-major.
      */
-    private void mixChannels(float[] values, float[] m, boolean transpose) {
+    private void mixChannels(float[] values, float[] m) {
         int plane = height * width;
         int images = values.length / (3 * plane);
         for (int n = 0; n < images; n++) {
@@ -438,27 +442,11 @@ public final class ImageParameterization {
                 float x0 = values[r + i];
                 float x1 = values[g + i];
                 float x2 = values[b + i];
-                if (transpose) {
-                    values[r + i] = m[0] * x0 + m[3] * x1 + m[6] * x2;
-                    values[g + i] = m[1] * x0 + m[4] * x1 + m[7] * x2;
-                    values[b + i] = m[2] * x0 + m[5] * x1 + m[8] * x2;
-                } else {
-                    values[r + i] = m[0] * x0 + m[1] * x1 + m[2] * x2;
-                    values[g + i] = m[3] * x0 + m[4] * x1 + m[5] * x2;
-                    values[b + i] = m[6] * x0 + m[7] * x1 + m[8] * x2;
-                }
+                values[r + i] = m[0] * x0 + m[1] * x1 + m[2] * x2;
+                values[g + i] = m[3] * x0 + m[4] * x1 + m[5] * x2;
+                values[b + i] = m[6] * x0 + m[7] * x1 + m[8] * x2;
             }
         }
-    }
-
-    /** The function a trace builds its input from: parameters (one array) to images. */
-    public java.util.function.Function<NDList, NDArray> function() {
-        return p -> image(p.singletonOrThrow());
-    }
-
-    /** The parameterisation realised here. */
-    public Parameterization description() {
-        return description;
     }
 
     /** {@code 1 / max(f, 1/max(H, W))^decay · √(H·W)} for each frequency of the half spectrum, {@code (H, W/2+1)}. */

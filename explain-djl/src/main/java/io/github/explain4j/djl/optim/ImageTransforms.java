@@ -139,7 +139,7 @@ public final class ImageTransforms {
     /**
      * A batch's draws, resampling on the heap: the bilinear resampling of {@link #resample} (the same taps, the
      * same fill outside the image) as a loop, and its adjoint — each output value's gradient shared among its four
-     * taps by their weights. The taps are computed once per draw (on first use) and shared by both directions; the
+     * taps by their weights. The taps are computed once per draw and shared by both directions; the
      * image planes are resampled in parallel.
      */
     static final class Drawn {
@@ -150,9 +150,10 @@ public final class ImageTransforms {
         private final int outHeight;
         private final int outWidth;
         /** Per image and output position: four in-plane indices (clamped into the plane) and four weights. */
-        private int[] index;
-        private float[] weight;
-        private float[] fill;
+        private final int[] index;
+        private final float[] weight;
+        /** Per image and output position: the fill's share, from the taps outside the image. */
+        private final float[] fill;
 
         Drawn(Affine[] maps, int channels, int height, int width, int outHeight, int outWidth) {
             this.maps = maps.clone();
@@ -161,6 +162,11 @@ public final class ImageTransforms {
             this.width = width;
             this.outHeight = outHeight;
             this.outWidth = outWidth;
+            int out = outHeight * outWidth;
+            this.index = new int[maps.length * 4 * out];
+            this.weight = new float[maps.length * 4 * out];
+            this.fill = new float[maps.length * out];
+            taps();
         }
 
         /** The maps drawn, one per image. */
@@ -186,7 +192,6 @@ public final class ImageTransforms {
                 throw new IllegalArgumentException("expected " + n * channels * (adjoint ? out : in) + " values, got "
                         + values.length);
             }
-            taps();
             float[] result = new float[n * channels * (adjoint ? in : out)];
             HeapLoops.forEach(n * channels, (long) n * channels * out, plane -> {
                 int i = plane / channels;
@@ -218,16 +223,10 @@ public final class ImageTransforms {
             return v < i ? i - 1 : i;
         }
 
-        /** Builds the taps of every image once. */
+        /** Builds the taps of every image. */
         private void taps() {
-            if (index != null) {
-                return;
-            }
             int n = maps.length;
             int out = outHeight * outWidth;
-            int[] idx = new int[n * 4 * out];
-            float[] wt = new float[n * 4 * out];
-            float[] fl = new float[n * out];
             HeapLoops.forEach(n * outHeight, (long) n * out, row -> {
                 int i = row / outHeight;
                 int oy = row % outHeight;
@@ -245,25 +244,22 @@ public final class ImageTransforms {
                     boolean right = x0 + 1 >= 0 && x0 + 1 < width;
                     int o = oy * outWidth + ox;
                     int t = (i * out + o) * 4;
-                    wt[t] = top && left ? (1 - ty) * (1 - tx) : 0;
-                    wt[t + 1] = top && right ? (1 - ty) * tx : 0;
-                    wt[t + 2] = bottom && left ? ty * (1 - tx) : 0;
-                    wt[t + 3] = bottom && right ? ty * tx : 0;
-                    fl[i * out + o] = (1 - wt[t] - wt[t + 1] - wt[t + 2] - wt[t + 3]) * FILL;
+                    weight[t] = top && left ? (1 - ty) * (1 - tx) : 0;
+                    weight[t + 1] = top && right ? (1 - ty) * tx : 0;
+                    weight[t + 2] = bottom && left ? ty * (1 - tx) : 0;
+                    weight[t + 3] = bottom && right ? ty * tx : 0;
+                    fill[i * out + o] = (1 - weight[t] - weight[t + 1] - weight[t + 2] - weight[t + 3]) * FILL;
                     // taps outside the image have weight 0; their index is clamped to stay in the plane
                     int yt = Math.max(0, Math.min(height - 1, y0));
                     int yb = Math.max(0, Math.min(height - 1, y0 + 1));
                     int xl = Math.max(0, Math.min(width - 1, x0));
                     int xr = Math.max(0, Math.min(width - 1, x0 + 1));
-                    idx[t] = yt * width + xl;
-                    idx[t + 1] = yt * width + xr;
-                    idx[t + 2] = yb * width + xl;
-                    idx[t + 3] = yb * width + xr;
+                    index[t] = yt * width + xl;
+                    index[t + 1] = yt * width + xr;
+                    index[t + 2] = yb * width + xl;
+                    index[t + 3] = yb * width + xr;
                 }
             });
-            weight = wt;
-            fill = fl;
-            index = idx;
         }
     }
 
