@@ -117,7 +117,7 @@ public final class TopActivations implements DatasetJob<TopHits> {
                         }
                     }
                     PriorityQueue<Hit> heap = heaps.get(c);
-                    if (heap.size() == k && max < heap.peek().value()) {
+                    if (heap.size() == k && ranksBelow(max, item.index(), heap.peek())) {
                         continue; // ranks below the k-th already held: no hit to build
                     }
                     offer(c, new Hit(max, item.index(), best / v.width(), best % v.width()));
@@ -139,6 +139,15 @@ public final class TopActivations implements DatasetJob<TopHits> {
                 throw new IllegalStateException("layer '" + path + "' changed shape during the pass: " + heaps.size()
                         + "×" + height + "×" + width + " then " + channels + "×" + h + "×" + w);
             }
+        }
+
+        /**
+         * Whether a hit of {@code value} in image {@code image} ranks below {@code worst} in {@link TopHits#RANK}
+         * order, decided on the two leading keys without building the hit (a tie on both falls to the full order).
+         */
+        private static boolean ranksBelow(float value, long image, Hit worst) {
+            int byValue = Float.compare(value, worst.value());
+            return byValue < 0 || byValue == 0 && image > worst.image();
         }
 
         private void offer(int c, Hit hit) {

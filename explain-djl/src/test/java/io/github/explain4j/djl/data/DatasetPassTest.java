@@ -105,6 +105,73 @@ class DatasetPassTest {
         }
     }
 
+    /**
+     * Exact ties, the usual case for dead ReLU channels: batches of maps drawn from {−0, +0, 1, 2} fed to the
+     * accumulator in any order must keep, per channel, the first k hits of a full sort in {@link TopHits#RANK} order
+     * (larger value, +0 above −0, then the earlier image) — hit for hit.
+     */
+    @ParameterizedTest
+    @MethodSource("io.github.explain4j.djl.fixtures.TestNets#engines")
+    void exactTiesKeepTheRankOrderOfAFullSort(String engine) throws Exception {
+        try (Model m = ShapesNet.load(engine)) {
+            ExplainableModel model = ShapesNet.explainable(m);
+            int k = 4;
+            int channels = 6;
+            int h = 2;
+            int w = 3;
+            var acc = TopActivations.of("stage3").k(k).start(model);
+            String path = acc.layers().get(0);
+            java.util.Random random = new java.util.Random(5);
+            float[] levels = {-0f, 0f, 1f, 2f};
+            var pixel = new java.awt.image.BufferedImage(1, 1, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+            List<List<TopHits.Hit>> brute = new ArrayList<>();
+            for (int c = 0; c < channels; c++) {
+                brute.add(new ArrayList<>());
+            }
+            long index = 0;
+            List<LayerBatch> batches = new ArrayList<>();
+            for (int batch = 0; batch < 9; batch++) {
+                int n = 1 + random.nextInt(5);
+                float[] values = new float[n * channels * h * w];
+                List<DatasetItem> items = new ArrayList<>();
+                for (int i = 0; i < n; i++, index++) {
+                    items.add(new DatasetItem(index, pixel, -1, "t"));
+                    for (int c = 0; c < channels; c++) {
+                        int off = (i * channels + c) * h * w;
+                        // zeros of either sign; channels 0 and 1 nothing else (dead), the others a 1 or 2 now and then
+                        for (int p = 0; p < h * w; p++) {
+                            int draw = random.nextInt(80);
+                            values[off + p] = draw < 40 ? levels[0] : draw < 82 - 2 * c ? levels[1]
+                                    : levels[2 + (draw & 1)];
+                        }
+                        int best = 0;
+                        for (int p = 1; p < h * w; p++) {
+                            if (values[off + p] > values[off + best]) {
+                                best = p;
+                            }
+                        }
+                        brute.get(c).add(new TopHits.Hit(values[off + best], index, best / w, best % w));
+                    }
+                }
+                batches.add(new LayerBatch(items, java.util.Map.of(path, new LayerValues(values, n, channels, h, w))));
+            }
+            // in shuffled order: the result may not depend on the order batches come in (Spark partitions do not)
+            java.util.Collections.shuffle(batches, random);
+            batches.forEach(acc::add);
+            TopHits hits = acc.result();
+            int signed = 0;
+            for (int c = 0; c < channels; c++) {
+                List<TopHits.Hit> want = brute.get(c);
+                want.sort(TopHits.RANK);
+                assertEquals(want.subList(0, k), hits.hits(c), engine + " channel " + c);
+                for (TopHits.Hit hit : want.subList(0, k)) {
+                    signed += Float.floatToRawIntBits(hit.value()) == Float.floatToRawIntBits(0f) ? 1 : 0;
+                }
+            }
+            assertTrue(signed > 0, "the draw must put +0 hits in some top-k, next to −0 ones, to test their order");
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("io.github.explain4j.djl.fixtures.TestNets#engines")
     void anInterruptedPassResumesWithoutRecomputingAndEndsWithTheWholeResult(String engine, @TempDir Path dir)
