@@ -92,6 +92,16 @@ public final class Resampling {
             }
             return highest;
         }
+
+        /** Whether output pixel i is source pixel i, weight 1, for every i. */
+        boolean copies() {
+            for (int i = 0; i < first.length; i++) {
+                if (first[i] != i || weights[i].length != 1 || weights[i][0] != 1) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     /**
@@ -159,13 +169,25 @@ public final class Resampling {
         int rows = ys.highest() - rowLo + 1;
         int bands = luminance ? 1 : pixels.bands();
         float[] row = new float[pixels.bands() * sourceWidth];
+        if (xs.copies() && ys.copies()) {
+            // the same values the weighted sums below give (a weight of 1 is exact), without the arithmetic
+            float[] result = new float[bands * outH * outW];
+            for (int y = 0; y < outH; y++) {
+                pixels.row(y, row);
+                if (luminance) {
+                    toLuminance(row, sourceWidth);
+                }
+                for (int b = 0; b < bands; b++) {
+                    System.arraycopy(row, b * sourceWidth, result, (b * outH + y) * outW, outW);
+                }
+            }
+            return result;
+        }
         double[] horizontal = new double[bands * rows * outW];
         for (int r = 0; r < rows; r++) {
             pixels.row(rowLo + r, row);
             if (luminance) {
-                for (int x = 0; x < sourceWidth; x++) {
-                    row[x] = 0.299f * row[x] + 0.587f * row[sourceWidth + x] + 0.114f * row[2 * sourceWidth + x];
-                }
+                toLuminance(row, sourceWidth);
             }
             for (int b = 0; b < bands; b++) {
                 int in = b * sourceWidth;
@@ -200,5 +222,12 @@ public final class Resampling {
             }
         }
         return result;
+    }
+
+    /** ITU-R 601 luminance of an R, G, B row, written over its first plane. */
+    private static void toLuminance(float[] row, int width) {
+        for (int x = 0; x < width; x++) {
+            row[x] = 0.299f * row[x] + 0.587f * row[width + x] + 0.114f * row[2 * width + x];
+        }
     }
 }

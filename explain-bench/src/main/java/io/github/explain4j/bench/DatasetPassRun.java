@@ -23,7 +23,8 @@ import java.util.stream.Stream;
  * A dataset pass against the model's forward floor, interleaved in one JVM: per round, the pass (top-k activations
  * of the last convolutional layer, read from the source, images prepared on the pass's second thread) and the
  * floor — the model's forward to its output over the same batches, their inputs prepared beforehand — in
- * alternating order; wall time and process CPU time (both threads), medians and the ratio.
+ * alternating order; wall time and process CPU time (all threads), medians and their ratio, and the median of
+ * each round's own pass ÷ floor (the two timed back to back, so a slow spell of the machine falls on both).
  *
  * <pre>
  * mvn -o -q -DskipTests install
@@ -101,11 +102,18 @@ public final class DatasetPassRun {
                     }
                 }
                 for (int k = 0; k < 2; k++) {
+                    double[] paired = new double[rounds];
+                    for (int r = 0; r < rounds; r++) {
+                        paired[r] = (double) p[k][r] / f[k][r];
+                    }
+                    java.util.Arrays.sort(paired);
                     System.out.printf(Locale.ROOT, "%s %s %s pass %.2f s / forward floor %.2f s = %.3f (fastest"
-                            + " %.3f), %d rounds%n", engine, args[i], k == 0 ? "wall" : "cpu ",
+                            + " %.3f; median of the rounds' own ratios %.3f, quartiles %.3f–%.3f), %d rounds%n",
+                            engine, args[i], k == 0 ? "wall" : "cpu ",
                             Measures.median(p[k]) / 1e9, Measures.median(f[k]) / 1e9,
                             Measures.median(p[k]) / Measures.median(f[k]),
-                            (double) Measures.min(p[k]) / Measures.min(f[k]), rounds);
+                            (double) Measures.min(p[k]) / Measures.min(f[k]), paired[rounds / 2],
+                            paired[rounds / 4], paired[(3 * rounds) / 4], rounds);
                 }
                 System.out.println("# load after " + Measures.loadAverage());
             } finally {

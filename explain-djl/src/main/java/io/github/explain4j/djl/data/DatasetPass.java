@@ -24,7 +24,8 @@ import java.util.concurrent.CancellationException;
  * One way to run a model over a dataset: the images of an {@link ImageSource} go through the model
  * {@link #batchSize batchSize} at a time, streaming (the next batch is read and normalised on a second thread
  * while the model runs; memory is bounded by a few batches whatever the dataset's size), and each batch's
- * activations of the layers a {@link DatasetJob} asks for reach the job on the heap. Every view over a dataset
+ * activations of the layers a {@link DatasetJob} asks for reach the job on the heap — folded into its accumulator
+ * on a third thread, one batch at a time and in order, while the model runs the next batch. Every view over a dataset
  * (top-k patches, dissection, embeddings) and the attribution of a whole dataset
  * ({@link DatasetAttribution}) go through it.
  *
@@ -147,23 +148,27 @@ public final class DatasetPass {
         String task = job.description();
         listener.progress(task, next, total);
         long lastSave = System.nanoTime();
-        try (Prefetch batches = Prefetch.start(source, next, batchSize, model::toInputValues)) {
+        try (Prefetch batches = Prefetch.start(source, next, batchSize, model::toInputValues);
+                Folding folding = new Folding(acc)) {
             Prefetch.Prepared b;
-            while ((b = next(batches, checkpoint, key, next, acc)) != null) {
-                acc.add(forward(model, b, paths));
-                next = b.items().get(b.items().size() - 1).index() + 1;
+            while ((b = next(batches, folding, checkpoint, key, next, acc)) != null) {
+                folding.fold(forward(model, b, paths)); // once the previous batch is folded in
+                next = b.items().get(b.items().size() - 1).index() + 1; // through the model, being folded in
                 listener.progress(task, next, total);
                 boolean cancelled = Thread.currentThread().isInterrupted();
                 if (checkpoint != null && (cancelled || System.nanoTime() - lastSave >= every.toNanos())) {
+                    folding.await();
                     Checkpoint.save(checkpoint, key, next, acc);
                     lastSave = System.nanoTime();
                 }
                 if (cancelled) {
+                    folding.await();
                     throw new CancellationException(task + " was cancelled after " + next + " images"
                             + (checkpoint == null ? "" : "; its state is saved in " + checkpoint + ", run it again"
                             + " to resume"));
                 }
             }
+            folding.await();
         }
         if (checkpoint != null) {
             Checkpoint.save(checkpoint, key, next, acc);
@@ -195,11 +200,12 @@ public final class DatasetPass {
     }
 
     /** The next batch; when the wait for it is interrupted, the state so far is saved before cancelling. */
-    private static Prefetch.Prepared next(Prefetch batches, Path checkpoint, String key, long done,
+    private static Prefetch.Prepared next(Prefetch batches, Folding folding, Path checkpoint, String key, long done,
             DatasetJob.Accumulator<?> acc) {
         try {
             return batches.next();
         } catch (CancellationException e) {
+            folding.await();
             if (checkpoint != null) {
                 Checkpoint.save(checkpoint, key, done, acc);
             }
