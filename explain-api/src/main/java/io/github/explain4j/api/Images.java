@@ -170,8 +170,9 @@ public final class Images {
             }
         }
         boolean luminance = channels == 1 && pixels.bands() == 3;
-        float[] box = Resampling.resample(pixels, luminance, Resampling.axis(sw, x0, cw, bw),
-                Resampling.axis(sh, y0, ch, bh));
+        boolean same = bw == sw && bh == sh && x0 == 0 && y0 == 0 && cw == sw && ch == sh;
+        float[] box = same ? Resampling.copy(pixels, luminance) : Resampling.resample(pixels, luminance,
+                Resampling.axis(sw, x0, cw, bw), Resampling.axis(sh, y0, ch, bh));
         int bands = box.length / (bw * bh);
         float[] out = new float[channels * height * width];
         for (int c = 0; c < channels; c++) {

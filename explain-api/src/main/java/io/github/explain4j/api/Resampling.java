@@ -92,16 +92,6 @@ public final class Resampling {
             }
             return highest;
         }
-
-        /** Whether output pixel i is source pixel i, weight 1, for every i. */
-        boolean copies() {
-            for (int i = 0; i < first.length; i++) {
-                if (first[i] != i || weights[i].length != 1 || weights[i][0] != 1) {
-                    return false;
-                }
-            }
-            return true;
-        }
     }
 
     /**
@@ -161,6 +151,28 @@ public final class Resampling {
      * {@code bands} is 1 when {@code luminance} (ITU-R 601 luminance of the RGB bands, taken before resampling) or
      * the grey image's single band, else 3.
      */
+    /**
+     * The image's planes at its own size: what {@link #resample} gives with an axis of unit weights (a weight of 1
+     * is exact), without building the axes or the weighted sums.
+     */
+    static float[] copy(StoredPixels pixels, boolean luminance) {
+        int width = pixels.width();
+        int height = pixels.height();
+        int bands = luminance ? 1 : pixels.bands();
+        float[] row = new float[pixels.bands() * width];
+        float[] result = new float[bands * height * width];
+        for (int y = 0; y < height; y++) {
+            pixels.row(y, row);
+            if (luminance) {
+                toLuminance(row, width);
+            }
+            for (int b = 0; b < bands; b++) {
+                System.arraycopy(row, b * width, result, (b * height + y) * width, width);
+            }
+        }
+        return result;
+    }
+
     static float[] resample(StoredPixels pixels, boolean luminance, Axis xs, Axis ys) {
         int sourceWidth = pixels.width();
         int outW = xs.size();
@@ -169,20 +181,6 @@ public final class Resampling {
         int rows = ys.highest() - rowLo + 1;
         int bands = luminance ? 1 : pixels.bands();
         float[] row = new float[pixels.bands() * sourceWidth];
-        if (xs.copies() && ys.copies()) {
-            // the same values the weighted sums below give (a weight of 1 is exact), without the arithmetic
-            float[] result = new float[bands * outH * outW];
-            for (int y = 0; y < outH; y++) {
-                pixels.row(y, row);
-                if (luminance) {
-                    toLuminance(row, sourceWidth);
-                }
-                for (int b = 0; b < bands; b++) {
-                    System.arraycopy(row, b * sourceWidth, result, (b * outH + y) * outW, outW);
-                }
-            }
-            return result;
-        }
         double[] horizontal = new double[bands * rows * outW];
         for (int r = 0; r < rows; r++) {
             pixels.row(rowLo + r, row);

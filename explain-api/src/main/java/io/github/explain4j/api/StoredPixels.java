@@ -31,6 +31,15 @@ final class StoredPixels {
 
     private enum Kind { SAMPLES, PALETTE, CONVERTED }
 
+    /** {@code (float) (s / 255.0)} for every 8-bit sample s: the division done once. */
+    private static final float[] EIGHT_BIT = new float[256];
+
+    static {
+        for (int s = 0; s < 256; s++) {
+            EIGHT_BIT[s] = (float) (s / 255.0);
+        }
+    }
+
     private final BufferedImage image;
     private final Raster raster;
     private final Kind kind;
@@ -164,6 +173,13 @@ final class StoredPixels {
         }
         raster.getSamples(0, y, width, 1, b, intRow);
         double max = maximum[b];
+        if (max == 255) {
+            for (int x = 0; x < width; x++) {
+                int sample = intRow[x];
+                out[offset + x] = (sample & ~0xff) == 0 ? EIGHT_BIT[sample] : (float) (sample / max);
+            }
+            return;
+        }
         for (int x = 0; x < width; x++) {
             long sample = unsigned32 ? Integer.toUnsignedLong(intRow[x]) : intRow[x];
             out[offset + x] = (float) (sample / max);

@@ -12,6 +12,50 @@ import org.junit.jupiter.api.Test;
 /** The numeric bilinear resize the compute path uses, and {@link Heatmaps#resize}'s delegation to it. */
 class ResamplingTest {
 
+    /**
+     * An image already at the input size is copied: the same floats as the weighted sums with unit weights, for
+     * grey, packed RGB, interleaved BGR, 16-bit grey and luminance; and every 8-bit sample s reads as
+     * {@code (float) (s / 255.0)}.
+     */
+    @Test
+    void anImageAtItsOwnSizeIsCopiedAsTheWeightedSumsWouldGiveIt() {
+        Random random = new Random(11);
+        int[] types = {java.awt.image.BufferedImage.TYPE_BYTE_GRAY, java.awt.image.BufferedImage.TYPE_INT_RGB,
+            java.awt.image.BufferedImage.TYPE_3BYTE_BGR, java.awt.image.BufferedImage.TYPE_USHORT_GRAY};
+        for (int type : types) {
+            for (int[] size : new int[][] {{1, 1}, {5, 3}, {28, 28}}) {
+                var image = new java.awt.image.BufferedImage(size[1], size[0], type);
+                var raster = image.getRaster();
+                int max = type == java.awt.image.BufferedImage.TYPE_USHORT_GRAY ? 65535 : 255;
+                for (int y = 0; y < size[0]; y++) {
+                    for (int x = 0; x < size[1]; x++) {
+                        for (int b = 0; b < raster.getNumBands(); b++) {
+                            raster.setSample(x, y, b, random.nextInt(max + 1));
+                        }
+                    }
+                }
+                for (boolean luminance : new boolean[] {false, true}) {
+                    if (luminance && raster.getNumBands() == 1) {
+                        continue;
+                    }
+                    StoredPixels pixels = StoredPixels.of(image);
+                    float[] weighted = Resampling.resample(pixels, luminance, Resampling.axis(size[1], 0, size[1],
+                            size[1]), Resampling.axis(size[0], 0, size[0], size[0]));
+                    assertArrayEquals(weighted, Resampling.copy(StoredPixels.of(image), luminance),
+                            "type " + type + " " + size[0] + "x" + size[1] + " luminance " + luminance);
+                }
+            }
+        }
+        var all = new java.awt.image.BufferedImage(16, 16, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        for (int s = 0; s < 256; s++) {
+            all.getRaster().setSample(s % 16, s / 16, 0, s);
+        }
+        float[] read = Images.toChw(all, 1, 16, 16);
+        for (int s = 0; s < 256; s++) {
+            assertEquals((float) (s / 255.0), read[s], "sample " + s);
+        }
+    }
+
     @Test
     void aPlaneIsReproducedExactlyAtThePixelCentres() {
         // f(y, x) = 2y + x on a 2×2 grid; upsampled to 4×4, centre i falls at clamp(0.5 i − 0.25, 0, 1)

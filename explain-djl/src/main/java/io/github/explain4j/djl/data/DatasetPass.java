@@ -221,12 +221,22 @@ public final class DatasetPass {
             NDArray x = HeapArrays.create(scope, b.input(), model.inputShape(items.size()))
                     .toType(model.seam().dataType(), false);
             Map<String, LayerValues> out = new LinkedHashMap<>();
-            if (paths.isEmpty()) {
+            List<String> distinct = new ArrayList<>(new java.util.LinkedHashSet<>(paths.values()));
+            if (distinct.isEmpty()) {
                 model.seam().forward(scope, x);
                 return out;
             }
-            Trace t = model.seam().trace(scope, TraceRequest.of(x)
-                    .capture(new ArrayList<>(new java.util.LinkedHashSet<>(paths.values())).toArray(String[]::new))
+            if (distinct.size() == 1) {
+                // one layer: the plain forward up to it (no trace bookkeeping; the copy to the heap reads any
+                // engine layout)
+                LayerValues v = heap(model.seam().activation(scope, x, distinct.get(0)), distinct.get(0), items.size());
+                for (String name : paths.keySet()) {
+                    out.put(name, out.isEmpty() ? v : new LayerValues(v.values().clone(), v.images(), v.channels(),
+                            v.height(), v.width())); // each name its own array, as with several layers
+                }
+                return out;
+            }
+            Trace t = model.seam().trace(scope, TraceRequest.of(x).capture(distinct.toArray(String[]::new))
                     .stopAfterCaptures());
             for (Map.Entry<String, String> e : paths.entrySet()) {
                 out.put(e.getKey(), heap(t.activation(e.getValue()), e.getKey(), items.size()));
