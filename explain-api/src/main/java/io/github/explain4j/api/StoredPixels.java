@@ -4,7 +4,9 @@ import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.ComponentColorModel;
+import java.awt.image.ComponentSampleModel;
 import java.awt.image.DataBuffer;
+import java.awt.image.DataBufferByte;
 import java.awt.image.IndexColorModel;
 import java.awt.image.PackedColorModel;
 import java.awt.image.Raster;
@@ -56,6 +58,9 @@ final class StoredPixels {
     private final int[] intRow;
     private final float[] floatRow;
     private final float[] alphaRow;
+    /** 8-bit samples in one byte per sample (grey, BGR, ABGR rasters): their array, read directly; else null. */
+    private final byte[] bytes;
+    private final ComponentSampleModel byteLayout;
 
     private StoredPixels(BufferedImage image) {
         this.image = image;
@@ -91,6 +96,14 @@ final class StoredPixels {
             premultipliedAlpha = cm.hasAlpha() && cm.isAlphaPremultiplied() ? bands : -1;
             floatRow = floating ? new float[width] : null;
             alphaRow = premultipliedAlpha >= 0 ? new float[width] : null;
+            boolean direct = raster.getDataBuffer() instanceof DataBufferByte
+                    && raster.getSampleModel() instanceof ComponentSampleModel
+                    && raster.getDataBuffer().getNumBanks() == 1;
+            for (int b = 0; direct && b < maximum.length; b++) {
+                direct = maximum[b] == 255;
+            }
+            bytes = direct ? ((DataBufferByte) raster.getDataBuffer()).getData() : null;
+            byteLayout = direct ? (ComponentSampleModel) raster.getSampleModel() : null;
             return;
         } else {
             kind = Kind.CONVERTED;
@@ -103,6 +116,8 @@ final class StoredPixels {
         premultipliedAlpha = -1;
         floatRow = null;
         alphaRow = null;
+        bytes = null;
+        byteLayout = null;
     }
 
     /** The stored pixels of an image; fails naming the image type when its samples have no [0, 1] scale. */
@@ -169,6 +184,16 @@ final class StoredPixels {
         if (floating) {
             raster.getSamples(0, y, width, 1, b, floatRow);
             System.arraycopy(floatRow, 0, out, offset, width);
+            return;
+        }
+        if (bytes != null) {
+            // where getSamples would read them: the sample model's offset of (x, y) in the raster's translation
+            int at = byteLayout.getOffset(-raster.getSampleModelTranslateX(), y - raster.getSampleModelTranslateY(),
+                    b) + raster.getDataBuffer().getOffset();
+            int stride = byteLayout.getPixelStride();
+            for (int x = 0; x < width; x++, at += stride) {
+                out[offset + x] = EIGHT_BIT[bytes[at] & 0xff];
+            }
             return;
         }
         raster.getSamples(0, y, width, 1, b, intRow);

@@ -75,6 +75,33 @@ class ImagesReadTest {
         assertArrayEquals(over(255, 64, 128, 200), Images.toChw(grey.getSubimage(1, 0, 3, 1), 1, 1, 3), EXACT);
     }
 
+    /** A subimage offset in both axes reads its own rows and columns, grey and interleaved BGR alike. */
+    @Test
+    void aSubimageOffsetInBothAxesGivesItsOwnPixels() {
+        for (int type : new int[] {BufferedImage.TYPE_BYTE_GRAY, BufferedImage.TYPE_3BYTE_BGR}) {
+            BufferedImage image = new BufferedImage(5, 4, type);
+            int bands = image.getRaster().getNumBands();
+            for (int y = 0; y < 4; y++) {
+                for (int x = 0; x < 5; x++) {
+                    for (int b = 0; b < bands; b++) {
+                        image.getRaster().setSample(x, y, b, 10 * y + x + 60 * b);
+                    }
+                }
+            }
+            float[] got = Images.toChw(image.getSubimage(1, 2, 3, 2), bands, 2, 3);
+            float[] want = new float[bands * 6];
+            for (int b = 0; b < bands; b++) {
+                for (int y = 0; y < 2; y++) {
+                    for (int x = 0; x < 3; x++) {
+                        // raster band b is R, G, B in that order for both types (Java2D's band order)
+                        want[(b * 2 + y) * 3 + x] = (10 * (y + 2) + (x + 1) + 60 * b) / 255f;
+                    }
+                }
+            }
+            assertArrayEquals(want, got, EXACT, "type " + type);
+        }
+    }
+
     @Test
     void sixteenBitGreyIsScaledBy65535() {
         BufferedImage grey = row(BufferedImage.TYPE_USHORT_GRAY, new int[][] {{0}, {1000}, {32768}, {65535}});
