@@ -147,11 +147,6 @@ public final class Resampling {
     }
 
     /**
-     * The pixels resampled along {@code xs} and {@code ys}, as {@code bands × ys.size() × xs.size()} planes, where
-     * {@code bands} is 1 when {@code luminance} (ITU-R 601 luminance of the RGB bands, taken before resampling) or
-     * the grey image's single band, else 3.
-     */
-    /**
      * The image's planes at its own size: what {@link #resample} gives with an axis of unit weights (a weight of 1
      * is exact), without building the axes or the weighted sums.
      */
@@ -173,6 +168,11 @@ public final class Resampling {
         return result;
     }
 
+    /**
+     * The pixels resampled along {@code xs} and {@code ys}, as {@code bands × ys.size() × xs.size()} planes, where
+     * {@code bands} is 1 when {@code luminance} (ITU-R 601 luminance of the RGB bands, taken before resampling) or
+     * the grey image's single band, else 3.
+     */
     static float[] resample(StoredPixels pixels, boolean luminance, Axis xs, Axis ys) {
         int sourceWidth = pixels.width();
         int outW = xs.size();
