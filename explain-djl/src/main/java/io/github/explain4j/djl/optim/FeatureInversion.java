@@ -317,7 +317,7 @@ public final class FeatureInversion implements Inverter<ExplainableModel, float[
                     float[] gradient = t.parameterGradients().get(0).toType(DataType.FLOAT32, false).toFloatArray();
                     // the loss's value is not kept; a loss that is not finite shows in its gradient (read anyway)
                     checkFinite(gradient, penalty, step);
-                    adam(theta, first, second, gradient, penaltyGradient, step);
+                    HeapAdam.step(theta, first, second, gradient, penaltyGradient, -settings.learningRate(), step);
                 }
                 model.progress().progress(name(), step, steps);
             }
@@ -520,25 +520,6 @@ public final class FeatureInversion implements Inverter<ExplainableModel, float[
         NDArray squared = differences.square().reshape(s[0], s[1], 2, s[2] - 1, s[3] - 1).sum(new int[] {2});
         return squared.add(1e-8f * (float) (VARIATION * VARIATION)).pow((float) (beta / 2)).sum()
                 .mul((float) (1 / (count * Math.pow(VARIATION, beta))));
-    }
-
-    /**
-     * One Adam descent step on {@code theta} in place (β₁ 0.9, β₂ 0.999, ε 1e-8, Kingma &amp; Ba 2015), on the heap in
-     * double precision, with the bias corrections folded into the step size as the paper's section 2 suggests. The
-     * gradient is the traced one plus, when given, the penalties' computed on the heap.
-     */
-    private void adam(float[] theta, double[] first, double[] second, float[] gradient, double[] extra, int step) {
-        double b1 = 0.9;
-        double b2 = 0.999;
-        double root = Math.sqrt(1 - Math.pow(b2, step));
-        double size = settings.learningRate() * root / (1 - Math.pow(b1, step));
-        double epsilon = 1e-8 * root;
-        for (int i = 0; i < theta.length; i++) {
-            double g = extra == null ? gradient[i] : gradient[i] + extra[i];
-            first[i] = b1 * first[i] + (1 - b1) * g;
-            second[i] = b2 * second[i] + (1 - b2) * g * g;
-            theta[i] = (float) (theta[i] - size * first[i] / (Math.sqrt(second[i]) + epsilon));
-        }
     }
 
     private void checkFinite(float[] gradient, double penalty, int step) {

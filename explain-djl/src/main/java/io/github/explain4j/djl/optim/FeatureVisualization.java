@@ -429,21 +429,7 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
             }
             return;
         }
-        double b1 = 0.9;
-        double b2 = 0.999;
-        // lr·m̂ / (√v̂ + ε) with the bias corrections folded into two factors: one division per value, not three
-        double stepSize = lr / (1 - Math.pow(b1, step));
-        double unbias2 = 1 / (1 - Math.pow(b2, step));
-        HeapLoops.forChunks(theta.length, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                double g = gradient[i];
-                double m = b1 * first[i] + (1 - b1) * g;
-                double v = b2 * second[i] + (1 - b2) * g * g;
-                first[i] = m;
-                second[i] = v;
-                theta[i] += (float) (stepSize * m / (Math.sqrt(v * unbias2) + 1e-8));
-            }
-        });
+        HeapAdam.step(theta, first, second, gradient, null, lr, step);
     }
 
     /** The images {@code (N, C, H, W)} one per row. */
