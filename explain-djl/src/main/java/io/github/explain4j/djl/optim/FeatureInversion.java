@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.convolutional.Conv2d;
 import io.github.explain4j.api.InputSpec;
 import io.github.explain4j.api.Inverter;
 import io.github.explain4j.api.Provenance;
@@ -263,71 +262,74 @@ public final class FeatureInversion implements Inverter<ExplainableModel, float[
                         Transform.jitter(2 * pad / (double) Math.max(h, w))));
         List<String> layers = settings.layers();
         int steps = settings.steps();
+        boolean penalised = settings.alphaWeight() > 0 || settings.tvWeight() > 0;
         Map<String, Double> errors = new LinkedHashMap<>();
         float[] image = model.call(scope -> {
             DataType type = model.seam().dataType();
-            Normalization.Columns normalization = Normalization.columns(scope, spec, type);
-            NDArray original = HeapArrays.create(scope, chw, new Shape(1, c, h, w)).toType(type, false);
-            // Φ₀ and ‖Φ₀‖², held in the call's scope across the steps
-            Trace target = model.seam().trace(scope, TraceRequest.of(normalization.normalize(original))
+            NDArray original = HeapArrays.create(scope, Normalization.toModel(spec, chw), new Shape(1, c, h, w))
+                    .toType(type, false);
+            // Φ₀ and ‖Φ₀‖² on the heap, held across the steps
+            Trace target = model.seam().trace(scope, TraceRequest.of(original)
                     .capture(layers.toArray(String[]::new)).stopAfterCaptures());
-            List<NDArray> targets = new ArrayList<>();
-            List<NDArray> norms = new ArrayList<>();
-            for (String layer : layers) {
-                NDArray phi = target.activation(layer);
-                double norm = phi.square().sum().toType(DataType.FLOAT64, false).getDouble();
-                if (!(norm > 0)) {
-                    throw new IllegalArgumentException("the image's representation at layer '" + layer + "' is all"
-                            + " zeros (‖Φ₀‖² = " + norm + "), so its relative error is undefined; invert another"
-                            + " layer or image");
+            float[][] targets = new float[layers.size()][];
+            double[] norms = new double[layers.size()];
+            for (int i = 0; i < layers.size(); i++) {
+                targets[i] = target.activation(layers.get(i)).toType(DataType.FLOAT32, false).toFloatArray();
+                norms[i] = sumOfSquares(targets[i]);
+                if (!(norms[i] > 0)) {
+                    throw new IllegalArgumentException("the image's representation at layer '" + layers.get(i)
+                            + "' is all zeros (‖Φ₀‖² = " + norms[i] + "), so its relative error is undefined;"
+                            + " invert another layer or image");
                 }
-                targets.add(phi);
-                norms.add(phi.square().sum());
             }
-            // the parameters and Adam's moments live on the heap: the update is a loop, not a dozen engine ops
-            Shape shape = parameters.parameterShape();
+            // the parameters, Adam's moments, the image made from them, its jitter, the normalisation, the penalties
+            // and the feature loss live on the heap with their adjoints: the engine sees one input, gives the
+            // layers' activations and takes back their gradient, and gives one input gradient per step
+            ImageParameterization.OnHeap onHeap = parameters.onHeap();
             float[] theta = parameters.initial(scope, settings.seed()).toType(DataType.FLOAT32, false).toFloatArray();
-            double[] first = new double[theta.length];
-            double[] second = new double[theta.length];
-            NDArray kernel = differenceKernel(scope, c, type);
-            boolean onHeap = settings.parameterization().space() == Parameterization.Space.PIXELS
-                    && !(settings.parameterization().isDecorrelated() && c == 3)
-                    && (settings.alphaWeight() > 0 || settings.tvWeight() > 0);
+            float[] first = new float[theta.length];
+            float[] second = new float[theta.length];
             for (int step = 1; step <= steps; step++) {
                 if (Thread.currentThread().isInterrupted()) {
                     throw new CancellationException(name() + " of " + layers + " was cancelled at step " + step
                             + " of " + steps);
                 }
                 try (NDManager pass = scope.newSubManager()) {
-                    SplittableRandom draws = new SplittableRandom(settings.seed() * 1_000_003L + step);
-                    // pixel parameters: the penalties and their gradient on the heap (a dozen small engine ops
-                    // fewer per step); other parameterisations: in the traced loss
-                    double[] penaltyGradient = onHeap ? new double[theta.length] : null;
-                    double penalty = onHeap ? penalties(theta, settings.parameterization().range(), c, h, w,
-                            penaltyGradient) : 0;
-                    NDArray[] pixels = new NDArray[1];
-                    TraceRequest request = TraceRequest.fromParameters(List.of(HeapArrays.create(pass, theta, shape)
-                            .toType(type, false)), q -> {
-                                pixels[0] = parameters.image(q.head());
-                                NDArray seen = pad == 0 ? pixels[0] : jitter.apply(pixels[0], h, w, draws);
-                                return normalization.normalize(seen);
-                            }).capture(layers.toArray(String[]::new)).stopAfterCaptures()
-                            .objective(t -> loss(t, onHeap ? null : pixels[0], layers, targets, norms, kernel));
-                    Trace t = model.seam().trace(pass, request);
-                    float[] gradient = t.parameterGradients().get(0).toType(DataType.FLOAT32, false).toFloatArray();
-                    // the loss's value is not kept; a loss that is not finite shows in its gradient (read anyway)
-                    checkFinite(gradient, penalty, step);
-                    HeapAdam.step(theta, first, second, gradient, penaltyGradient, -settings.learningRate(), step);
+                    float[] pixels = onHeap.image(theta);
+                    ImageTransforms.Drawn drawn = pad == 0 ? null : jitter.draw(1, c, h, w, h, w,
+                            new SplittableRandom(settings.seed() * 1_000_003L + step));
+                    float[] input = drawn == null ? pixels.clone() : drawn.apply(pixels);
+                    Normalization.toModelInPlace(spec, input);
+                    Trace t = model.seam().trace(pass, TraceRequest.of(HeapArrays.create(pass, input,
+                            new Shape(1, c, h, w)).toType(type, false)).inputGradient()
+                            .capture(layers.toArray(String[]::new)).stopAfterCaptures()
+                            .objective(traced -> featureLoss(traced, pass, type, layers, targets, norms)));
+                    float[] g = t.inputGradient().toType(DataType.FLOAT32, false).toFloatArray();
+                    Normalization.gradientToPixelsInPlace(spec, g);
+                    float[] toPixels = drawn == null ? g : drawn.gradient(g);
+                    if (penalised) {
+                        penaltyGradient(pixels, c, h, w, toPixels);
+                    }
+                    float[] gradient = onHeap.gradient(toPixels);
+                    checkFinite(gradient, step);
+                    HeapAdam.step(theta, first, second, gradient, -settings.learningRate(), step);
                 }
                 model.progress().progress(name(), step, steps);
             }
-            NDArray result = parameters.image(HeapArrays.create(scope, theta, shape).toType(type, false));
-            Trace seen = model.seam().trace(scope, TraceRequest.of(normalization.normalize(result))
-                    .capture(layers.toArray(String[]::new)).stopAfterCaptures());
+            float[] result = onHeap.image(theta);
+            Trace seen = model.seam().trace(scope, TraceRequest.of(HeapArrays.create(scope, Normalization.toModel(spec,
+                    result), new Shape(1, c, h, w)).toType(type, false)).capture(layers.toArray(String[]::new))
+                    .stopAfterCaptures());
             for (int i = 0; i < layers.size(); i++) {
-                errors.put(layers.get(i), relativeError(seen.activation(layers.get(i)), targets.get(i)));
+                float[] phi = seen.activation(layers.get(i)).toType(DataType.FLOAT32, false).toFloatArray();
+                double distance = 0;
+                for (int j = 0; j < phi.length; j++) {
+                    double d = (double) phi[j] - targets[i][j];
+                    distance += d * d;
+                }
+                errors.put(layers.get(i), distance / norms[i]);
             }
-            return result.toType(DataType.FLOAT32, false).toFloatArray();
+            return result;
         });
         return new Inversion(image, c, h, w, errors, new Provenance(name(), parameters(),
                 OptionalLong.of(settings.seed()), model.engine(), model.name(), "invert " + String.join(", ", layers),
@@ -335,195 +337,112 @@ public final class FeatureInversion implements Inverter<ExplainableModel, float[
     }
 
     /**
-     * The loss: relative feature errors summed over the layers, plus the two penalties of the pixels. The held
-     * arrays (Φ₀, ‖Φ₀‖²) are always second operands: an op's result lands in its first operand's manager, and only
-     * the pass's manager keeps PyTorch's number operands alive until the backward pass (see OperandPins).
+     * The traced part of the loss, Σ_layers ‖Φ(x) − Φ₀‖² / ‖Φ₀‖², as {@code Σ Φ(x) · 2(Φ(x) − Φ₀)/‖Φ₀‖²} with the
+     * second factor computed on the heap and held constant: its backward pass carries exactly the loss's gradient
+     * to the input, for two engine operations per layer (the loss's value is not needed during the steps; one that
+     * is not finite shows in the gradient, which is checked).
      */
-    private NDArray loss(TraceRequest.Traced traced, NDArray pixels, List<String> layers, List<NDArray> targets,
-            List<NDArray> norms, NDArray kernel) {
+    private static NDArray featureLoss(TraceRequest.Traced traced, NDManager pass, DataType type,
+            List<String> layers, float[][] targets, double[] norms) {
         NDArray total = null;
-        for (int i = 0; i < layers.size(); i++) {
-            NDArray term = traced.activation(layers.get(i)).sub(targets.get(i)).square().sum().div(norms.get(i));
+        for (int i = 0; i < targets.length; i++) {
+            NDArray activation = traced.activation(layers.get(i));
+            float[] slope = activation.toType(DataType.FLOAT32, false).toFloatArray();
+            float[] phi0 = targets[i];
+            float scale = (float) (2 / norms[i]);
+            for (int j = 0; j < slope.length; j++) {
+                slope[j] = scale * (slope[j] - phi0[j]);
+            }
+            NDArray term = activation.mul(HeapArrays.create(pass, slope, activation.getShape()).toType(type, false))
+                    .sum();
             total = total == null ? term : total.add(term);
-        }
-        if (pixels == null) {
-            return total;
-        }
-        long values = pixels.size();
-        if (settings.alphaWeight() > 0) {
-            double scale = settings.alphaWeight() / (values * Math.pow(RANGE, settings.alpha()));
-            total = total.add(powerOfDistance(pixels.sub(0.5f), settings.alpha()).sum().mul((float) scale));
-        }
-        if (settings.tvWeight() > 0) {
-            total = total.add(totalVariation(pixels, settings.beta(), kernel).mul((float) settings.tvWeight()));
         }
         return total;
     }
 
-    /**
-     * The two penalties of the pixels made from pixel parameters {@code theta} {@code (1, C, H, W)} through
-     * {@code range}, computed on the heap in double precision: returns {@code λ_α·R_α + λ_TV·R_TV^β} and writes its
-     * gradient with respect to {@code theta} into {@code gradient} — the same values and derivatives as the traced
-     * loss's penalty terms (see {@link #loss}).
-     */
-    double penalties(float[] theta, Parameterization.Range range, int c, int h, int w, double[] gradient) {
-        int n = theta.length;
-        double[] p = new double[n];
-        double[] slope = new double[n]; // dp/dθ
-        switch (range) {
-            case SIGMOID -> {
-                for (int i = 0; i < n; i++) {
-                    double s = 1 / (1 + Math.exp(-theta[i]));
-                    p[i] = s;
-                    slope[i] = s * (1 - s);
-                }
-            }
-            case CLIP -> {
-                for (int i = 0; i < n; i++) {
-                    double t = theta[i] + 0.5;
-                    p[i] = Math.min(1, Math.max(0, t));
-                    slope[i] = t >= 0 && t <= 1 ? 1 : 0;
-                }
-            }
-            case NONE -> {
-                for (int i = 0; i < n; i++) {
-                    p[i] = theta[i];
-                    slope[i] = 1;
-                }
-            }
+    private static double sumOfSquares(float[] values) {
+        double sum = 0;
+        for (float v : values) {
+            sum += (double) v * v;
         }
-        double[] dp = new double[n];
-        double value = 0;
+        return sum;
+    }
+
+    /**
+     * The gradient of the two penalties, {@code λ_α·R_α + λ_TV·R_TV^β}, with respect to {@code pixels}
+     * {@code (1, C, H, W)}, added into {@code dp}. The paper's exponents (an even α, β = 2) take loops of floats
+     * and products alone; other exponents powers in double precision.
+     */
+    void penaltyGradient(float[] p, int c, int h, int w, float[] dp) {
+        int n = p.length;
         double alpha = settings.alpha();
         if (settings.alphaWeight() > 0) {
             double scale = settings.alphaWeight() / (n * Math.pow(RANGE, alpha));
-            int whole = alpha == Math.rint(alpha) && alpha <= 16 ? (int) alpha : -1; // products, not Math.pow
-            double sum = 0;
+            int whole = alpha == Math.rint(alpha) && alpha <= 16 ? (int) alpha : -1;
             if (whole >= 2 && whole % 2 == 0) {
-                // an even α: |d|^α = d^α and sign(d)·|d|^(α−1) = d^(α−1), by products
+                // an even α: d/dp |d|^α = α·d^(α−1), by products (one pass per factor)
+                float[] power = new float[n];
                 for (int i = 0; i < n; i++) {
-                    double d = p[i] - 0.5;
-                    double below = d; // d^(α−1)
-                    for (int k = 2; k < whole; k++) {
-                        below *= d;
+                    power[i] = p[i] - 0.5f;
+                }
+                for (int k = 2; k < whole; k++) {
+                    for (int i = 0; i < n; i++) {
+                        power[i] *= p[i] - 0.5f;
                     }
-                    sum += below * d;
-                    dp[i] = scale * alpha * below;
+                }
+                float a = (float) (scale * alpha);
+                for (int i = 0; i < n; i++) {
+                    dp[i] += a * power[i];
                 }
             } else {
                 for (int i = 0; i < n; i++) {
                     double d = p[i] - 0.5;
-                    double a = Math.abs(d);
-                    double below; // a^(α−1)
-                    if (whole > 0) {
-                        below = 1;
-                        for (int k = 1; k < whole; k++) {
-                            below *= a;
-                        }
-                    } else {
-                        below = Math.pow(a, alpha - 1);
-                    }
-                    sum += below * a;
-                    dp[i] = scale * alpha * below * Math.signum(d);
+                    dp[i] += (float) (scale * alpha * Math.pow(Math.abs(d), alpha - 1) * Math.signum(d));
                 }
             }
-            value += scale * sum;
         }
         if (settings.tvWeight() > 0) {
             double beta = settings.beta();
             double count = (double) c * (h - 1) * (w - 1);
             double scale = settings.tvWeight() / (count * Math.pow(VARIATION, beta));
-            double epsilon = 1e-8 * VARIATION * VARIATION;
-            double sum = 0;
-            for (int ch = 0; ch < c; ch++) {
-                for (int y = 0; y < h - 1; y++) {
-                    int row = (ch * h + y) * w;
-                    for (int o = row; o < row + w - 1; o++) {
-                        double dx = p[o + 1] - p[o];
-                        double dy = p[o + w] - p[o];
-                        double sq = dx * dx + dy * dy;
-                        double ds; // d(term)/d(sq), over the scale
-                        if (beta == 2) {
-                            sum += sq;
-                            ds = 2;
-                        } else {
-                            double term = Math.pow(sq + epsilon, beta / 2);
-                            sum += term;
-                            ds = beta * term / (sq + epsilon);
+            if (beta == 2) {
+                // d/dp Σ (Δx² + Δy²): each difference adds 2Δ to the neighbour and takes it from the pixel
+                float k = (float) (2 * scale);
+                for (int ch = 0; ch < c; ch++) {
+                    for (int y = 0; y < h - 1; y++) {
+                        int row = (ch * h + y) * w;
+                        for (int o = row; o < row + w - 1; o++) {
+                            float here = p[o];
+                            float dx = k * (p[o + 1] - here);
+                            float dy = k * (p[o + w] - here);
+                            dp[o] -= dx + dy;
+                            dp[o + 1] += dx;
+                            dp[o + w] += dy;
                         }
-                        dp[o + 1] += scale * ds * dx;
-                        dp[o + w] += scale * ds * dy;
-                        dp[o] -= scale * ds * (dx + dy);
+                    }
+                }
+            } else {
+                double epsilon = 1e-8 * VARIATION * VARIATION;
+                for (int ch = 0; ch < c; ch++) {
+                    for (int y = 0; y < h - 1; y++) {
+                        int row = (ch * h + y) * w;
+                        for (int o = row; o < row + w - 1; o++) {
+                            double dx = p[o + 1] - p[o];
+                            double dy = p[o + w] - p[o];
+                            double sq = dx * dx + dy * dy;
+                            double ds = scale * beta * Math.pow(sq + epsilon, beta / 2 - 1);
+                            dp[o + 1] += (float) (ds * dx);
+                            dp[o + w] += (float) (ds * dy);
+                            dp[o] -= (float) (ds * (dx + dy));
+                        }
                     }
                 }
             }
-            value += scale * sum;
         }
-        for (int i = 0; i < n; i++) {
-            gradient[i] = dp[i] * slope[i];
-        }
-        return value;
     }
 
-    /**
-     * {@code |d|^α}: for an even α up to 8 as products of {@code d²} (cheaper than a power, forward and backward),
-     * otherwise {@code pow(|d|, α)}.
-     */
-    static NDArray powerOfDistance(NDArray d, double alpha) {
-        if (alpha % 2 == 0 && alpha <= 8) {
-            NDArray square = d.square();
-            NDArray out = square;
-            for (int k = 2; k <= alpha / 2; k++) {
-                out = out.mul(square);
-            }
-            return out;
-        }
-        return d.abs().pow((float) alpha);
-    }
-
-    /**
-     * The differences of {@link #totalVariation} as one grouped convolution: for each channel {@code c}, filter
-     * {@code 2c} gives {@code x[i, j+1] − x[i, j]} and filter {@code 2c+1} gives {@code x[i+1, j] − x[i, j]}, at every
-     * pixel that has a right and a lower neighbour. Shape {@code (2C, 1, 2, 2)}, in {@code manager} at {@code type}.
-     */
-    static NDArray differenceKernel(NDManager manager, int channels, DataType type) {
-        float[] k = new float[channels * 2 * 4];
-        for (int c = 0; c < channels; c++) {
-            int dx = (2 * c) * 4;
-            k[dx] = -1; // (0, 0)
-            k[dx + 1] = 1; // (0, 1)
-            int dy = (2 * c + 1) * 4;
-            k[dy] = -1; // (0, 0)
-            k[dy + 2] = 1; // (1, 0)
-        }
-        return HeapArrays.create(manager, k, new Shape(2L * channels, 1, 2, 2)).toType(type, false);
-    }
-
-    /**
-     * {@code R_TV^β}: the mean over the pixels that have a right and a lower neighbour, and over channels, of
-     * {@code ((Δ_x)² + (Δ_y)²)^(β/2) / V^β}. For β below 2 a tiny constant under the power keeps the gradient
-     * finite on flat images.
-     */
-    static NDArray totalVariation(NDArray pixels, double beta) {
-        return totalVariation(pixels, beta, differenceKernel(pixels.getManager(), (int) pixels.getShape().get(1),
-                pixels.getDataType()));
-    }
-
-    private static NDArray totalVariation(NDArray pixels, double beta, NDArray kernel) {
-        long[] s = pixels.getShape().getShape();
-        NDArray differences = Conv2d.conv2d(pixels, kernel, null, new Shape(1, 1), new Shape(0, 0), new Shape(1, 1),
-                (int) s[1]).singletonOrThrow();
-        double count = s[0] * s[1] * (s[2] - 1) * (s[3] - 1);
-        if (beta == 2) {
-            return differences.square().sum().mul((float) (1 / (count * VARIATION * VARIATION)));
-        }
-        NDArray squared = differences.square().reshape(s[0], s[1], 2, s[2] - 1, s[3] - 1).sum(new int[] {2});
-        return squared.add(1e-8f * (float) (VARIATION * VARIATION)).pow((float) (beta / 2)).sum()
-                .mul((float) (1 / (count * Math.pow(VARIATION, beta))));
-    }
-
-    private void checkFinite(float[] gradient, double penalty, int step) {
-        boolean finite = Double.isFinite(penalty);
+    private void checkFinite(float[] gradient, int step) {
+        boolean finite = true;
         for (int i = 0; finite && i < gradient.length; i++) {
             finite = Float.isFinite(gradient[i]);
         }

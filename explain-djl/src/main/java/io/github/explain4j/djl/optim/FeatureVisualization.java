@@ -341,8 +341,8 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
             float[] theta = (start.length == 0 ? parameters.initial(scope, settings.seed())
                     : parameters.parametersOf(HeapArrays.create(scope, start, new Shape(1, c, ih, iw))
                             .repeat(0, batch))).toType(DataType.FLOAT32, false).toFloatArray();
-            double[] first = new double[theta.length];
-            double[] second = new double[theta.length];
+            float[] first = new float[theta.length];
+            float[] second = new float[theta.length];
             // the redirected steps build the image on the engine, where the layer-by-layer backward needs it
             ImageParameterization.Bound bound = redirect == null ? null : parameters.bind(scope, type);
             Normalization.Columns normalization = redirect == null ? null : Normalization.columns(scope, spec, type);
@@ -421,15 +421,16 @@ public final class FeatureVisualization implements FeatureOptimizer<ExplainableM
     }
 
     /** One ascent step on {@code theta} in place (Adam's moments in {@code first}, {@code second}). */
-    private void update(float[] theta, double[] first, double[] second, float[] gradient, int step) {
+    private void update(float[] theta, float[] first, float[] second, float[] gradient, int step) {
         double lr = settings.learningRate() * settings.schedule().factor(step, settings.steps());
         if (settings.optimizer() == Optimizer.SGD) {
+            float rate = (float) lr;
             for (int i = 0; i < theta.length; i++) {
-                theta[i] += (float) (lr * gradient[i]);
+                theta[i] += rate * gradient[i];
             }
             return;
         }
-        HeapAdam.step(theta, first, second, gradient, null, lr, step);
+        HeapAdam.step(theta, first, second, gradient, lr, step);
     }
 
     /** The images {@code (N, C, H, W)} one per row. */
