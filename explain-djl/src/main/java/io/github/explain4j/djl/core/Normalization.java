@@ -33,14 +33,20 @@ public final class Normalization {
         }
     }
 
-    /** Normalises a batch of pixel-space images {@code (N, C, H, W)} in place. */
+    /**
+     * Normalises a batch of pixel-space images {@code (N, C, H, W)} in place, in single precision as the engine
+     * normalises a float32 batch ({@link #columns}): {@code (x − mean) / std} with both as floats, a loop the JIT
+     * vectorises.
+     */
     public static void toModelInPlace(InputSpec spec, float[] batch) {
         int c = spec.channels();
         int plane = checkBatch(spec, batch.length);
         for (int i = 0; i < batch.length; i += plane) {
             int ch = i / plane % c;
+            float mean = (float) spec.mean()[ch];
+            float std = (float) spec.std()[ch];
             for (int j = i; j < i + plane; j++) {
-                batch[j] = spec.normalize(ch, batch[j]);
+                batch[j] = (batch[j] - mean) / std;
             }
         }
     }
