@@ -231,11 +231,7 @@ public final class ImageParameterization {
             switch (description.range()) {
                 case SIGMOID -> {
                     float[] in = raw;
-                    HeapLoops.forChunks(in.length, (from, to) -> {
-                        for (int i = from; i < to; i++) {
-                            image[i] = (float) (1 / (1 + Math.exp(-in[i])));
-                        }
-                    });
+                    HeapLoops.forChunks(in.length, (from, to) -> HeapSigmoid.apply(in, image, from, to));
                     kept = image.clone();
                 }
                 case CLIP -> {
