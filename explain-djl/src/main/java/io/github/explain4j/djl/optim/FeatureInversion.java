@@ -41,13 +41,14 @@ import java.util.concurrent.CancellationException;
  *
  * with pixel values {@code x} in [0, 1] before the model's normalisation, {@code B} the largest deviation of a valid
  * pixel from mid-grey and {@code V = B / 6.5} a typical step between neighbours (normalisations in the spirit of
- * the paper's, which divides each term by such typical sizes); the paper's exponents {@code α = 6}, {@code β = 2}. Each step sees the image through a random jitter
- * (a shift of up to {@code jitter} of the side, the paper's jitter), is one {@link
- * io.github.explain4j.djl.seam.ModelSeam#trace trace} that stops after the deepest layer inverted, and updates the
- * {@link Parameterization} with Adam, as {@link FeatureVisualization} does. The parameters and Adam's moments are
- * kept on the heap; with pixel parameters (the default) the two penalties and their gradient are computed there
- * too, in closed form, so that a step costs little more than the model's own forward and backward pass; other
- * parameterisations (Fourier, decorrelated colours) keep the penalties in the traced loss.
+ * the paper's, which divides each term by such typical sizes); the paper's exponents {@code α = 6}, {@code β = 2}.
+ * Each step sees the image through a random jitter (a shift of up to {@code jitter} of the side, the paper's
+ * jitter), is one {@link io.github.explain4j.djl.seam.ModelSeam#trace trace} that stops after the deepest layer
+ * inverted, and updates the {@link Parameterization} with Adam, as {@link FeatureVisualization} does. The
+ * parameters, Adam's moments, the image made from them, its jitter, the normalisation and the two penalties (in
+ * closed form) are loops on the heap with their adjoints: the engine sees one input per step, computes the feature
+ * loss and gives back the input's gradient, so that a step costs little more than the model's own forward and
+ * backward pass.
  *
  * <pre>{@code
  * Inversion inv = FeatureInversion.of("stage2").steps(200).seed(1).invert(model, pixels);
@@ -266,25 +267,29 @@ public final class FeatureInversion implements Inverter<ExplainableModel, float[
         Map<String, Double> errors = new LinkedHashMap<>();
         float[] image = model.call(scope -> {
             DataType type = model.seam().dataType();
-            NDArray original = HeapArrays.create(scope, Normalization.toModel(spec, chw), new Shape(1, c, h, w))
-                    .toType(type, false);
-            // Φ₀ and ‖Φ₀‖² on the heap, held across the steps
+            float[] normalized = chw.clone();
+            Normalization.toModelInPlace(spec, normalized);
+            NDArray original = HeapArrays.create(scope, normalized, new Shape(1, c, h, w)).toType(type, false);
+            // Φ₀ and ‖Φ₀‖², held in the call's scope across the steps
             Trace target = model.seam().trace(scope, TraceRequest.of(original)
                     .capture(layers.toArray(String[]::new)).stopAfterCaptures());
-            float[][] targets = new float[layers.size()][];
-            double[] norms = new double[layers.size()];
-            for (int i = 0; i < layers.size(); i++) {
-                targets[i] = target.activation(layers.get(i)).toType(DataType.FLOAT32, false).toFloatArray();
-                norms[i] = sumOfSquares(targets[i]);
-                if (!(norms[i] > 0)) {
-                    throw new IllegalArgumentException("the image's representation at layer '" + layers.get(i)
-                            + "' is all zeros (‖Φ₀‖² = " + norms[i] + "), so its relative error is undefined;"
-                            + " invert another layer or image");
+            List<NDArray> targets = new ArrayList<>();
+            List<NDArray> norms = new ArrayList<>();
+            for (String layer : layers) {
+                NDArray phi = target.activation(layer);
+                NDArray norm = phi.square().sum();
+                double value = norm.toType(DataType.FLOAT64, false).getDouble();
+                if (!(value > 0)) {
+                    throw new IllegalArgumentException("the image's representation at layer '" + layer + "' is all"
+                            + " zeros (‖Φ₀‖² = " + value + "), so its relative error is undefined; invert another"
+                            + " layer or image");
                 }
+                targets.add(phi);
+                norms.add(norm);
             }
-            // the parameters, Adam's moments, the image made from them, its jitter, the normalisation, the penalties
-            // and the feature loss live on the heap with their adjoints: the engine sees one input, gives the
-            // layers' activations and takes back their gradient, and gives one input gradient per step
+            // the parameters, Adam's moments, the image made from them, its jitter, the normalisation and the
+            // penalties live on the heap with their adjoints: the engine sees one input, computes the feature loss
+            // and gives back one input gradient per step
             ImageParameterization.OnHeap onHeap = parameters.onHeap();
             float[] theta = parameters.initial(scope, settings.seed()).toType(DataType.FLOAT32, false).toFloatArray();
             float[] first = new float[theta.length];
@@ -303,7 +308,7 @@ public final class FeatureInversion implements Inverter<ExplainableModel, float[
                     Trace t = model.seam().trace(pass, TraceRequest.of(HeapArrays.create(pass, input,
                             new Shape(1, c, h, w)).toType(type, false)).inputGradient()
                             .capture(layers.toArray(String[]::new)).stopAfterCaptures()
-                            .objective(traced -> featureLoss(traced, pass, type, layers, targets, norms)));
+                            .objective(traced -> featureLoss(traced, layers, targets, norms)));
                     float[] g = t.inputGradient().toType(DataType.FLOAT32, false).toFloatArray();
                     Normalization.gradientToPixelsInPlace(spec, g);
                     float[] toPixels = drawn == null ? g : drawn.gradient(g);
@@ -317,17 +322,13 @@ public final class FeatureInversion implements Inverter<ExplainableModel, float[
                 model.progress().progress(name(), step, steps);
             }
             float[] result = onHeap.image(theta);
-            Trace seen = model.seam().trace(scope, TraceRequest.of(HeapArrays.create(scope, Normalization.toModel(spec,
-                    result), new Shape(1, c, h, w)).toType(type, false)).capture(layers.toArray(String[]::new))
+            float[] seenInput = result.clone();
+            Normalization.toModelInPlace(spec, seenInput);
+            Trace seen = model.seam().trace(scope, TraceRequest.of(HeapArrays.create(scope, seenInput,
+                    new Shape(1, c, h, w)).toType(type, false)).capture(layers.toArray(String[]::new))
                     .stopAfterCaptures());
             for (int i = 0; i < layers.size(); i++) {
-                float[] phi = seen.activation(layers.get(i)).toType(DataType.FLOAT32, false).toFloatArray();
-                double distance = 0;
-                for (int j = 0; j < phi.length; j++) {
-                    double d = (double) phi[j] - targets[i][j];
-                    distance += d * d;
-                }
-                errors.put(layers.get(i), distance / norms[i]);
+                errors.put(layers.get(i), relativeError(seen.activation(layers.get(i)), targets.get(i)));
             }
             return result;
         });
@@ -337,35 +338,18 @@ public final class FeatureInversion implements Inverter<ExplainableModel, float[
     }
 
     /**
-     * The traced part of the loss, Σ_layers ‖Φ(x) − Φ₀‖² / ‖Φ₀‖², as {@code Σ Φ(x) · 2(Φ(x) − Φ₀)/‖Φ₀‖²} with the
-     * second factor computed on the heap and held constant: its backward pass carries exactly the loss's gradient
-     * to the input, for two engine operations per layer (the loss's value is not needed during the steps; one that
-     * is not finite shows in the gradient, which is checked).
+     * The traced part of the loss, Σ_layers ‖Φ(x) − Φ₀‖² / ‖Φ₀‖². The held arrays (Φ₀, ‖Φ₀‖²) are always second
+     * operands: an op's result lands in its first operand's manager, and only the pass's manager keeps PyTorch's
+     * number operands alive until the backward pass (see OperandPins).
      */
-    private static NDArray featureLoss(TraceRequest.Traced traced, NDManager pass, DataType type,
-            List<String> layers, float[][] targets, double[] norms) {
+    private static NDArray featureLoss(TraceRequest.Traced traced, List<String> layers, List<NDArray> targets,
+            List<NDArray> norms) {
         NDArray total = null;
-        for (int i = 0; i < targets.length; i++) {
-            NDArray activation = traced.activation(layers.get(i));
-            float[] slope = activation.toType(DataType.FLOAT32, false).toFloatArray();
-            float[] phi0 = targets[i];
-            float scale = (float) (2 / norms[i]);
-            for (int j = 0; j < slope.length; j++) {
-                slope[j] = scale * (slope[j] - phi0[j]);
-            }
-            NDArray term = activation.mul(HeapArrays.create(pass, slope, activation.getShape()).toType(type, false))
-                    .sum();
+        for (int i = 0; i < layers.size(); i++) {
+            NDArray term = traced.activation(layers.get(i)).sub(targets.get(i)).square().sum().div(norms.get(i));
             total = total == null ? term : total.add(term);
         }
         return total;
-    }
-
-    private static double sumOfSquares(float[] values) {
-        double sum = 0;
-        for (float v : values) {
-            sum += (double) v * v;
-        }
-        return sum;
     }
 
     /**
