@@ -363,8 +363,16 @@ public final class FeatureInversion implements Inverter<ExplainableModel, float[
         if (settings.alphaWeight() > 0) {
             double scale = settings.alphaWeight() / (n * Math.pow(RANGE, alpha));
             int whole = alpha == Math.rint(alpha) && alpha <= 16 ? (int) alpha : -1;
-            if (whole >= 2 && whole % 2 == 0) {
-                // an even α: d/dp |d|^α = α·d^(α−1), by products (one pass per factor)
+            float a = (float) (scale * alpha);
+            if (whole == 6) {
+                // the paper's α: d/dp |d|^6 = 6·d⁵, in one pass
+                for (int i = 0; i < n; i++) {
+                    float d = p[i] - 0.5f;
+                    float d2 = d * d;
+                    dp[i] += a * (d2 * d2 * d);
+                }
+            } else if (whole >= 2 && whole % 2 == 0) {
+                // another even α: d/dp |d|^α = α·d^(α−1), by products (one pass per factor)
                 float[] power = new float[n];
                 for (int i = 0; i < n; i++) {
                     power[i] = p[i] - 0.5f;
@@ -374,7 +382,6 @@ public final class FeatureInversion implements Inverter<ExplainableModel, float[
                         power[i] *= p[i] - 0.5f;
                     }
                 }
-                float a = (float) (scale * alpha);
                 for (int i = 0; i < n; i++) {
                     dp[i] += a * power[i];
                 }

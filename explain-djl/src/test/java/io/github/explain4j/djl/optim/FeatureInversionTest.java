@@ -319,8 +319,8 @@ class FeatureInversionTest {
     /**
      * The heap gradient of the penalties against (1) central finite differences of the paper's formula written out
      * here in double precision and (2) the same terms written as engine operations ({@link EnginePenalties}) and
-     * their autograd gradient, on both engines, for α 6 (the vectorised products) and 3, β 2 (the vectorised
-     * differences) and 1.5, on pixels in [0, 1] (the range's adjoint is {@link HeapRealisationTest}'s).
+     * their autograd gradient, on both engines, for α 6 (one pass), 4 (a pass per factor) and 3 (powers), β 2 (the
+     * float differences) and 1.5 (powers), on pixels in [0, 1] (the range's adjoint is {@link HeapRealisationTest}'s).
      */
     @Test
     void heapPenaltyGradientEqualsTheFormulasFiniteDifferencesAndTheEnginesAutograd() {
@@ -333,7 +333,7 @@ class FeatureInversionTest {
         for (int i = 0; i < n; i++) {
             pixels[i] = r.nextFloat();
         }
-        for (double[] ab : new double[][] {{6, 2}, {3, 1.5}, {6, 1.5}, {3, 2}}) {
+        for (double[] ab : new double[][] {{6, 2}, {3, 1.5}, {6, 1.5}, {3, 2}, {4, 2}}) {
             double alphaWeight = 0.3;
             double tvWeight = 0.2;
             FeatureInversion f = FeatureInversion.of("stem").alphaWeight(alphaWeight).alpha(ab[0]).tvWeight(tvWeight)
