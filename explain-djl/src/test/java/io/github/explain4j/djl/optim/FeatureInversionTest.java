@@ -9,14 +9,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
 import io.github.explain4j.api.Images;
 import io.github.explain4j.data.SyntheticShapes;
 import io.github.explain4j.djl.ExplainableModel;
+import io.github.explain4j.djl.core.Normalization;
 import io.github.explain4j.djl.fixtures.TestNets;
 import io.github.explain4j.djl.internal.HeapArrays;
+import io.github.explain4j.djl.seam.Trace;
+import io.github.explain4j.djl.seam.TraceRequest;
 import io.github.explain4j.djl.zoo.ShapesNet;
 import io.github.explain4j.optim.Inversion;
+import io.github.explain4j.optim.Parameterization;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -114,7 +121,7 @@ class FeatureInversionTest {
         try (Model m = ShapesNet.load(engine)) {
             ExplainableModel model = ShapesNet.explainable(m);
             Inversion inv = FeatureInversion.of("stem").parameterization(
-                    io.github.explain4j.optim.Parameterization.fft().decorrelated()).learningRate(0.05).steps(STEPS)
+                    Parameterization.fft().decorrelated()).learningRate(0.05).steps(STEPS)
                     .seed(3).invert(model, heldOut(0));
             double error = inv.relativeFeatureError().get("stem");
             System.out.printf(Locale.ROOT, "%s stem, Fourier: relative feature error %.5f%n", engine, error);
@@ -163,50 +170,24 @@ class FeatureInversionTest {
             double rate = 0.1;
             long seed = 3;
             // a wide start (pixels spread over (0, 1)), where the α-norm has a gradient to speak of
-            io.github.explain4j.optim.Parameterization wide = io.github.explain4j.optim.Parameterization.pixels()
-                    .scale(1.5);
+            Parameterization wide = Parameterization.pixels().scale(1.5);
             ImageParameterization parameters = new ImageParameterization(wide, 3, 64, 64);
             float[][] reference = model.call(scope -> {
                 float[] theta = parameters.initial(scope, seed).toFloatArray();
-                io.github.explain4j.djl.core.Normalization.Columns columns = io.github.explain4j.djl.core.Normalization
-                        .columns(scope, model.spec(), ai.djl.ndarray.types.DataType.FLOAT32);
-                io.github.explain4j.djl.seam.Trace target = model.seam().trace(scope, io.github.explain4j.djl.seam
-                        .TraceRequest.of(columns.normalize(HeapArrays.create(scope, x, new Shape(1, 3, 64, 64))))
-                        .capture(layers).stopAfterCaptures());
-                float[][] out = new float[5][];
-                out[0] = theta;
+                Normalization.Columns columns = Normalization.columns(scope, model.spec(), DataType.FLOAT32);
+                Trace target = model.seam().trace(scope, TraceRequest.of(columns.normalize(HeapArrays.create(scope,
+                        x, new Shape(1, 3, 64, 64)))).capture(layers).stopAfterCaptures());
                 // the whole loss, and without the α-norm, without the total variation, without stage2
                 boolean[][] terms = {{true, true, true, true}, {true, true, false, true}, {true, true, true, false},
                     {true, false, true, true}};
+                float[][] out = new float[terms.length + 1][];
+                out[0] = theta;
                 for (int k = 0; k < terms.length; k++) {
                     boolean[] use = terms[k];
-                    io.github.explain4j.djl.seam.Trace t = model.seam().trace(scope, io.github.explain4j.djl.seam
-                            .TraceRequest.fromParameters(java.util.List.of(HeapArrays.create(scope, theta,
-                                    new Shape(1, 3, 64, 64))), q -> columns.normalize(ai.djl.nn.Activation.sigmoid(
-                                            q.head()))).capture(layers).stopAfterCaptures().objective(traced -> {
-                                                NDArray loss = null;
-                                                for (int l = 0; l < 2; l++) {
-                                                    if (!use[l]) {
-                                                        continue;
-                                                    }
-                                                    NDArray phi0 = target.activation(layers[l]);
-                                                    NDArray term = traced.activation(layers[l]).sub(phi0).square()
-                                                            .sum().div(phi0.square().sum());
-                                                    loss = loss == null ? term : loss.add(term);
-                                                }
-                                                NDArray p = ai.djl.nn.Activation.sigmoid(traced.parameters()
-                                                        .get(0));
-                                                if (use[2]) {
-                                                    double scale = alphaWeight / (p.size() * Math.pow(0.5, 6));
-                                                    loss = loss.add(EnginePenalties.powerOfDistance(p.sub(0.5f), 6)
-                                                            .sum().mul((float) scale));
-                                                }
-                                                if (use[3]) {
-                                                    loss = loss.add(EnginePenalties.totalVariation(p, 2)
-                                                            .mul((float) tvWeight));
-                                                }
-                                                return loss;
-                                            }));
+                    Trace t = model.seam().trace(scope, TraceRequest.fromParameters(List.of(HeapArrays.create(scope,
+                            theta, new Shape(1, 3, 64, 64))), q -> columns.normalize(Activation.sigmoid(q.head())))
+                            .capture(layers).stopAfterCaptures().objective(traced -> engineLoss(traced, target,
+                                    layers, use, alphaWeight, tvWeight)));
                     out[k + 1] = t.parameterGradients().get(0).toFloatArray();
                 }
                 return out;
@@ -244,6 +225,32 @@ class FeatureInversionTest {
                 }
             }
         }
+    }
+
+    /**
+     * The inversion loss written as engine operations on the sigmoid of the traced parameters: the relative feature
+     * errors of {@code layers} (those {@code use[0..1]} keeps), the α-norm with α = 6 ({@code use[2]}) and the total
+     * variation with β = 2 ({@code use[3]}), as the class javadoc of {@link FeatureInversion} states them.
+     */
+    private static NDArray engineLoss(TraceRequest.Traced traced, Trace target, String[] layers, boolean[] use,
+            double alphaWeight, double tvWeight) {
+        NDArray loss = null;
+        for (int l = 0; l < layers.length; l++) {
+            if (use[l]) {
+                NDArray phi0 = target.activation(layers[l]);
+                NDArray term = traced.activation(layers[l]).sub(phi0).square().sum().div(phi0.square().sum());
+                loss = loss == null ? term : loss.add(term);
+            }
+        }
+        NDArray p = Activation.sigmoid(traced.parameters().get(0));
+        if (use[2]) {
+            double scale = alphaWeight / (p.size() * Math.pow(0.5, 6));
+            loss = loss.add(EnginePenalties.powerOfDistance(p.sub(0.5f), 6).sum().mul((float) scale));
+        }
+        if (use[3]) {
+            loss = loss.add(EnginePenalties.totalVariation(p, 2).mul((float) tvWeight));
+        }
+        return loss;
     }
 
     @ParameterizedTest
