@@ -35,8 +35,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * One step of optimisation-based inversion ({@code FeatureInversion}, issue 11) next to its floor, on the bundled
  * ShapesNet (64×64 RGB) at batch 1 (an inversion reconstructs one image): {@link #STEPS} steps per invocation,
  * reported per step ({@code @OperationsPerInvocation}; {@link #STEPS} is the default step count, over which the
- * target features Φ₀, the random start and the final evaluation are spread as in a user's inversion), against one seam forward+backward pass of the same image to its input
- * gradient through the same layers (the trace captures the inverted layer and stops after it, as the step's does).
+ * target features Φ₀, the random start and the final evaluation are spread as in a user's inversion), against one
+ * seam forward+backward pass of the same image to its input gradient through the same layers (the trace captures the inverted layer and stops after it, as the step's does).
  * Target: {@code step / floor ≤ 1.10}.
  *
  * <pre>

@@ -55,21 +55,17 @@ final class EnginePenalties {
      * finite on flat images.
      */
     static NDArray totalVariation(NDArray pixels, double beta) {
-        return totalVariation(pixels, beta, differenceKernel(pixels.getManager(), (int) pixels.getShape().get(1),
-                pixels.getDataType()));
-    }
-
-    static NDArray totalVariation(NDArray pixels, double beta, NDArray kernel) {
         long[] s = pixels.getShape().getShape();
+        NDArray kernel = differenceKernel(pixels.getManager(), (int) s[1], pixels.getDataType());
         NDArray differences = Conv2d.conv2d(pixels, kernel, null, new Shape(1, 1), new Shape(0, 0), new Shape(1, 1),
                 (int) s[1]).singletonOrThrow();
         double count = s[0] * s[1] * (s[2] - 1) * (s[3] - 1);
+        double v = FeatureInversion.VARIATION;
         if (beta == 2) {
-            return differences.square().sum().mul((float) (1 / (count * FeatureInversion.VARIATION * FeatureInversion.VARIATION)));
+            return differences.square().sum().mul((float) (1 / (count * v * v)));
         }
         NDArray squared = differences.square().reshape(s[0], s[1], 2, s[2] - 1, s[3] - 1).sum(new int[] {2});
-        return squared.add(1e-8f * (float) (FeatureInversion.VARIATION * FeatureInversion.VARIATION)).pow((float) (beta / 2)).sum()
-                .mul((float) (1 / (count * Math.pow(FeatureInversion.VARIATION, beta))));
+        return squared.add(1e-8f * (float) (v * v)).pow((float) (beta / 2)).sum()
+                .mul((float) (1 / (count * Math.pow(v, beta))));
     }
-
 }

@@ -416,7 +416,8 @@ class FeatureInversionTest {
         for (String engine : TestNets.ENGINES) {
             try (NDManager m = NDManager.newBaseManager(engine)) {
                 for (double alpha : new double[] {2, 3, 6, 8, 1.5}) {
-                    float[] got = EnginePenalties.powerOfDistance(HeapArrays.create(m, d, new Shape(d.length)), alpha).toFloatArray();
+                    float[] got = EnginePenalties.powerOfDistance(HeapArrays.create(m, d, new Shape(d.length)), alpha)
+                            .toFloatArray();
                     for (int i = 0; i < d.length; i++) {
                         assertEquals(Math.pow(Math.abs(d[i]), alpha), got[i], 1e-6, engine + " α " + alpha);
                     }
