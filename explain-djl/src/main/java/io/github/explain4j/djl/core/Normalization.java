@@ -39,6 +39,18 @@ public final class Normalization {
      * vectorises.
      */
     public static void toModelInPlace(InputSpec spec, float[] batch) {
+        toModelInto(spec, batch, batch);
+    }
+
+    /**
+     * {@link #toModelInPlace} from {@code batch} into {@code out} (the same length; may be {@code batch} itself), in
+     * one pass.
+     */
+    public static void toModelInto(InputSpec spec, float[] batch, float[] out) {
+        if (out.length != batch.length) {
+            throw new IllegalArgumentException("the output has " + out.length + " values for a batch of "
+                    + batch.length + "; give it the batch's length");
+        }
         int c = spec.channels();
         int plane = checkBatch(spec, batch.length);
         for (int i = 0; i < batch.length; i += plane) {
@@ -46,7 +58,7 @@ public final class Normalization {
             float mean = (float) spec.mean()[ch];
             float std = (float) spec.std()[ch];
             for (int j = i; j < i + plane; j++) {
-                batch[j] = (batch[j] - mean) / std;
+                out[j] = (batch[j] - mean) / std;
             }
         }
     }
@@ -56,12 +68,20 @@ public final class Normalization {
      * the pixels it was normalised from, in place: each channel's values divided by its standard deviation.
      */
     public static void gradientToPixelsInPlace(InputSpec spec, float[] gradient) {
+        gradientToPixelsInPlace(spec, gradient, 1);
+    }
+
+    /**
+     * {@link #gradientToPixelsInPlace(InputSpec, float[])} of {@code scale} times the gradient (the scale a loss left
+     * out of its traced part), in the same pass.
+     */
+    public static void gradientToPixelsInPlace(InputSpec spec, float[] gradient, float scale) {
         int c = spec.channels();
         int plane = checkBatch(spec, gradient.length);
         for (int i = 0; i < gradient.length; i += plane) {
-            float std = (float) spec.std()[i / plane % c];
+            float factor = scale / (float) spec.std()[i / plane % c];
             for (int j = i; j < i + plane; j++) {
-                gradient[j] /= std;
+                gradient[j] *= factor;
             }
         }
     }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 
 /**
  * Native arrays made from heap values, safe under garbage collection on every engine.
@@ -52,6 +53,66 @@ public final class HeapArrays {
             return manager.create(buffer, shape, DataType.INT64);
         } finally {
             Reference.reachabilityFence(buffer);
+        }
+    }
+
+    /**
+     * Copies a float32 {@code array}'s values into {@code into}, which must hold exactly as many: one copy, where
+     * {@link NDArray#toFloatArray()} makes a new array (and on PyTorch passes through a second heap copy).
+     *
+     * @throws IllegalArgumentException when the sizes differ or the array is not float32
+     */
+    public static void read(NDArray array, float[] into) {
+        if (array.getDataType() != DataType.FLOAT32 || array.size() != into.length) {
+            throw new IllegalArgumentException("cannot read a " + array.getDataType() + " array of " + array.size()
+                    + " values into " + into.length + " floats; convert it to float32 first or size the buffer to"
+                    + " match");
+        }
+        FloatBuffer values = array.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        values.get(into);
+    }
+
+    /**
+     * One direct buffer that makes a float32 array from heap values again and again, for a loop that hands the engine
+     * one input per step: allocating a direct buffer per input costs more than the copy itself. On PyTorch the array
+     * made uses the buffer as its memory, so a staging refuses to make the next array while the one before is open:
+     * close it (its manager) first. One staging serves one thread.
+     */
+    public static final class Staging {
+        private final ByteBuffer buffer;
+        private final FloatBuffer floats;
+        private NDArray last;
+
+        /** A staging for arrays of {@code length} values. */
+        public Staging(int length) {
+            buffer = ByteBuffer.allocateDirect(length * Float.BYTES).order(ByteOrder.nativeOrder());
+            floats = buffer.asFloatBuffer();
+        }
+
+        /**
+         * A float32 array of {@code shape} holding {@code values}, in {@code manager}.
+         *
+         * @throws IllegalStateException while the array made before is still open
+         * @throws IllegalArgumentException when {@code values} does not match the staging's length or {@code shape}
+         */
+        public NDArray create(NDManager manager, float[] values, Shape shape) {
+            if (last != null && !last.isReleased()) {
+                throw new IllegalStateException("the array staged before is still open and shares this buffer on"
+                        + " PyTorch; close it (or its manager) before staging the next input");
+            }
+            if (values.length != floats.capacity() || shape.size() != values.length) {
+                throw new IllegalArgumentException("cannot stage " + values.length + " values as " + shape + " in a"
+                        + " staging of " + floats.capacity() + "; make a staging of the input's size");
+            }
+            floats.clear();
+            floats.put(values);
+            buffer.clear();
+            try {
+                last = manager.create(buffer, shape, DataType.FLOAT32);
+                return last;
+            } finally {
+                Reference.reachabilityFence(buffer);
+            }
         }
     }
 }

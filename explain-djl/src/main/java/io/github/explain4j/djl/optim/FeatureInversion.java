@@ -275,6 +275,7 @@ public final class FeatureInversion implements Inverter<ExplainableModel, float[
                     .capture(layers.toArray(String[]::new)).stopAfterCaptures());
             List<NDArray> targets = new ArrayList<>();
             List<NDArray> norms = new ArrayList<>();
+            double firstNorm = 0;
             for (String layer : layers) {
                 NDArray phi = target.activation(layer);
                 NDArray norm = phi.square().sum();
@@ -284,9 +285,19 @@ public final class FeatureInversion implements Inverter<ExplainableModel, float[
                             + " zeros (‖Φ₀‖² = " + value + "), so its relative error is undefined; invert another"
                             + " layer or image");
                 }
+                if (norms.isEmpty()) {
+                    firstNorm = value;
+                }
                 targets.add(phi);
                 norms.add(norm);
             }
+            // the traced loss is the sum of squares of the first layer's error, each further layer's weighted by
+            // ‖Φ₀‖² of the first over its own; the gradient read back is divided by the first's ‖Φ₀‖² on the heap
+            List<NDArray> relative = new ArrayList<>();
+            for (NDArray norm : norms) {
+                relative.add(norm.div(firstNorm));
+            }
+            float lossScale = (float) (1 / firstNorm);
             // the parameters, Adam's moments, the image made from them, its jitter, the normalisation and the
             // penalties live on the heap with their adjoints: the engine sees one input, computes the feature loss
             // and gives back one input gradient per step
@@ -294,28 +305,41 @@ public final class FeatureInversion implements Inverter<ExplainableModel, float[
             float[] theta = parameters.initial(scope, settings.seed()).toType(DataType.FLOAT32, false).toFloatArray();
             float[] first = new float[theta.length];
             float[] second = new float[theta.length];
+            // one image, input and gradient buffer and one staging buffer for the whole inversion: a step allocates
+            // no array of the image's size on the heap or off it
+            Shape shape = new Shape(1, c, h, w);
+            String[] captures = layers.toArray(String[]::new);
+            float[] pixels = new float[c * h * w];
+            float[] input = new float[c * h * w];
+            float[] g = new float[c * h * w];
+            HeapArrays.Staging staging = new HeapArrays.Staging(c * h * w);
             for (int step = 1; step <= steps; step++) {
                 if (Thread.currentThread().isInterrupted()) {
                     throw new CancellationException(name() + " of " + layers + " was cancelled at step " + step
                             + " of " + steps);
                 }
                 try (NDManager pass = scope.newSubManager()) {
-                    float[] pixels = onHeap.image(theta);
+                    onHeap.image(theta, pixels);
                     ImageTransforms.Drawn drawn = pad == 0 ? null : jitter.draw(1, c, h, w, h, w,
                             new SplittableRandom(settings.seed() * 1_000_003L + step));
-                    float[] input = drawn == null ? pixels.clone() : drawn.apply(pixels);
-                    Normalization.toModelInPlace(spec, input);
-                    Trace t = model.seam().trace(pass, TraceRequest.of(HeapArrays.create(pass, input,
-                            new Shape(1, c, h, w)).toType(type, false)).inputGradient()
-                            .capture(layers.toArray(String[]::new)).stopAfterCaptures()
-                            .objective(traced -> featureLoss(traced, layers, targets, norms)));
-                    float[] g = t.inputGradient().toType(DataType.FLOAT32, false).toFloatArray();
-                    Normalization.gradientToPixelsInPlace(spec, g);
+                    float[] x;
+                    if (drawn == null) {
+                        Normalization.toModelInto(spec, pixels, input);
+                        x = input;
+                    } else {
+                        x = drawn.apply(pixels);
+                        Normalization.toModelInPlace(spec, x);
+                    }
+                    Trace t = model.seam().trace(pass, TraceRequest.of(staging.create(pass, x, shape)
+                            .toType(type, false)).inputGradient().capture(captures).stopAfterCaptures()
+                            .objective(traced -> featureLoss(traced, layers, targets, relative)));
+                    HeapArrays.read(t.inputGradient().toType(DataType.FLOAT32, false), g);
+                    Normalization.gradientToPixelsInPlace(spec, g, lossScale);
                     float[] toPixels = drawn == null ? g : drawn.gradient(g);
                     if (penalised) {
                         penaltyGradient(pixels, c, h, w, toPixels);
                     }
-                    float[] gradient = onHeap.gradient(toPixels);
+                    float[] gradient = onHeap.gradientInPlace(toPixels);
                     checkFinite(gradient, step);
                     HeapAdam.step(theta, first, second, gradient, -settings.learningRate(), step);
                 }
@@ -338,15 +362,19 @@ public final class FeatureInversion implements Inverter<ExplainableModel, float[
     }
 
     /**
-     * The traced part of the loss, Σ_layers ‖Φ(x) − Φ₀‖² / ‖Φ₀‖². The held arrays (Φ₀, ‖Φ₀‖²) are always second
-     * operands: an op's result lands in its first operand's manager, and only the pass's manager keeps PyTorch's
-     * number operands alive until the backward pass (see OperandPins).
+     * The traced part of the loss, {@code ‖Φ₀¹‖²} times Σ_layers ‖Φ(x) − Φ₀‖² / ‖Φ₀‖² ({@code ‖Φ₀¹‖²} the first
+     * layer's): its first term needs no division, one operation fewer forward and backward per step. The held arrays
+     * (Φ₀, the ratios of ‖Φ₀‖²) are always second operands: an op's result lands in its first operand's manager, and
+     * only the pass's manager keeps PyTorch's number operands alive until the backward pass (see OperandPins).
      */
     private static NDArray featureLoss(TraceRequest.Traced traced, List<String> layers, List<NDArray> targets,
-            List<NDArray> norms) {
+            List<NDArray> relative) {
         NDArray total = null;
         for (int i = 0; i < layers.size(); i++) {
-            NDArray term = traced.activation(layers.get(i)).sub(targets.get(i)).square().sum().div(norms.get(i));
+            NDArray term = traced.activation(layers.get(i)).sub(targets.get(i)).square().sum();
+            if (i > 0) {
+                term = term.div(relative.get(i));
+            }
             total = total == null ? term : total.add(term);
         }
         return total;

@@ -175,8 +175,13 @@ public final class ImageParameterization {
         private final GeneralPurposeFFT_F32_1D[] columns;
         private final GeneralPurposeFFT_F32_1D[] rows;
         private final int workers;
-        /** The last image's values before the range (clip), or after it (sigmoid): what the range's slope needs. */
+        /**
+         * The last image's values before the range (clip), or after it (sigmoid): what the range's slope needs; null
+         * until the first image.
+         */
         private float[] kept;
+        /** The values before the range, for the Fourier and the colour-mixed parameterisations; made once. */
+        private float[] raw;
 
         private OnHeap() {
             double[][] m = mixing();
@@ -211,38 +216,58 @@ public final class ImageParameterization {
          * @throws IllegalArgumentException when {@code theta} does not have {@link #parameters()} values
          */
         public float[] image(float[] theta) {
+            float[] image = new float[(int) values];
+            image(theta, image);
+            return image;
+        }
+
+        /**
+         * {@link #image(float[])} written into {@code into} (as many values as the images), for a loop that makes one
+         * image per step without allocating.
+         *
+         * @throws IllegalArgumentException when {@code theta} or {@code into} has the wrong number of values
+         */
+        public void image(float[] theta, float[] into) {
             if (theta.length != parameters()) {
                 throw new IllegalArgumentException("the parameters have " + theta.length + " values; "
                         + ImageParameterization.this + " has " + parameters() + " (" + parameterShape() + ")");
             }
-            int plane = height * width;
-            float[] raw;
-            if (fourier) {
-                float[] out = new float[planes * plane];
-                eachPlane((p, columnFft, rowFft) -> inversePlane(theta, p, out, columnFft, rowFft));
-                raw = out;
-            } else {
-                raw = theta.clone();
+            if (into.length != values) {
+                throw new IllegalArgumentException("the image buffer has " + into.length + " values; the images have "
+                        + values);
             }
-            if (mixed) {
-                mixChannels(raw, mix);
+            float[] before = theta;
+            if (fourier || mixed) {
+                if (raw == null) {
+                    raw = new float[(int) values];
+                }
+                before = raw;
+                if (fourier) {
+                    eachPlane((p, columnFft, rowFft) -> inversePlane(theta, p, raw, columnFft, rowFft));
+                } else {
+                    System.arraycopy(theta, 0, raw, 0, raw.length);
+                }
+                if (mixed) {
+                    mixChannels(raw, mix);
+                }
             }
-            float[] image = new float[raw.length];
+            if (kept == null && description.range() != Parameterization.Range.NONE) {
+                kept = new float[(int) values];
+            }
+            float[] in = before;
             switch (description.range()) {
                 case SIGMOID -> {
-                    float[] in = raw;
-                    HeapLoops.forChunks(in.length, (from, to) -> HeapSigmoid.apply(in, image, from, to));
-                    kept = image.clone();
+                    HeapLoops.forChunks(into.length, (from, to) -> HeapSigmoid.apply(in, into, from, to));
+                    System.arraycopy(into, 0, kept, 0, into.length);
                 }
                 case CLIP -> {
-                    for (int i = 0; i < raw.length; i++) {
-                        image[i] = Math.min(1f, Math.max(0f, raw[i] + 0.5f));
+                    for (int i = 0; i < in.length; i++) {
+                        into[i] = Math.min(1f, Math.max(0f, in[i] + 0.5f));
                     }
-                    kept = raw;
+                    System.arraycopy(in, 0, kept, 0, in.length);
                 }
-                case NONE -> System.arraycopy(raw, 0, image, 0, raw.length);
+                case NONE -> System.arraycopy(in, 0, into, 0, in.length);
             }
-            return image;
         }
 
         /**
@@ -252,11 +277,20 @@ public final class ImageParameterization {
          * @throws IllegalStateException when no image was made yet
          */
         public float[] gradient(float[] imageGradient) {
-            if (imageGradient.length != values) {
-                throw new IllegalArgumentException("the image gradient has " + imageGradient.length + " values;"
+            return gradientInPlace(imageGradient.clone());
+        }
+
+        /**
+         * {@link #gradient} computed in {@code imageGradient}'s own values, which it overwrites; returns that array
+         * (pixel space) or a new one (Fourier space), for a loop that allocates nothing per step.
+         *
+         * @throws IllegalStateException when no image was made yet
+         */
+        public float[] gradientInPlace(float[] g) {
+            if (g.length != values) {
+                throw new IllegalArgumentException("the image gradient has " + g.length + " values;"
                         + " the images have " + values);
             }
-            float[] g = imageGradient.clone();
             switch (description.range()) {
                 case SIGMOID -> {
                     requireImage();

@@ -91,6 +91,49 @@ class HeapRealisationTest {
         }
     }
 
+    /**
+     * The allocation-free realisation an optimisation loop runs — {@code image(theta, into)} into one buffer and
+     * {@code gradientInPlace} — gives, at the second of two different parameter sets, exactly what a fresh
+     * realisation gives for that set alone: nothing of the first image survives in the buffers or in what the range's
+     * slope keeps.
+     */
+    @ParameterizedTest
+    @MethodSource("io.github.explain4j.djl.fixtures.TestNets#engines")
+    void theBufferedImageAndGradientEqualAFreshRealisationsAtTheSecondStep(String engine) {
+        try (NDManager m = TestNets.manager(engine)) {
+            List<Object[]> cases = new java.util.ArrayList<>(CASES);
+            cases.add(new Object[] {Parameterization.pixels(), new int[] {3, 9, 7}});
+            for (Object[] c : cases) {
+                Parameterization p = (Parameterization) c[0];
+                int[] s = (int[]) c[1];
+                ImageParameterization ip = new ImageParameterization(p, s[0], s[1], s[2]);
+                String label = engine + " " + ip;
+                float scale = p.space() == Parameterization.Space.PIXELS ? 60 : 8;
+                float[] first = ip.initial(m, 5).mul(scale).toFloatArray();
+                float[] second = ip.initial(m, 6).mul(scale).toFloatArray();
+                int values = p.batch() * s[0] * s[1] * s[2];
+                float[] probe = TestNets.randomInput(m, new Shape(values), DataType.FLOAT32, 7).toFloatArray();
+
+                ImageParameterization.OnHeap reused = ip.onHeap();
+                float[] buffer = new float[values];
+                reused.image(first, buffer);
+                reused.gradientInPlace(probe.clone());
+                reused.image(second, buffer);
+                float[] g = reused.gradientInPlace(probe.clone());
+
+                ImageParameterization.OnHeap fresh = ip.onHeap();
+                float[] expected = fresh.image(second);
+                assertArrayEquals(expected, buffer, label + ": image");
+                assertArrayEquals(fresh.gradient(probe), g, label + ": gradient");
+                assertTrue(!java.util.Arrays.equals(expected, fresh.image(first)), label + ": the two parameter"
+                        + " sets should make different images");
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> reused.image(second, new float[values + 1]));
+                assertTrue(e.getMessage().contains(String.valueOf(values + 1)), e.getMessage());
+            }
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("io.github.explain4j.djl.fixtures.TestNets#engines")
     void wrongSizesAndAGradientBeforeAnImageAreRefused(String engine) {
