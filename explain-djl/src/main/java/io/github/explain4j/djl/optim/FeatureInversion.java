@@ -313,6 +313,7 @@ public final class FeatureInversion implements Inverter<ExplainableModel, float[
             float[] input = new float[c * h * w];
             float[] g = new float[c * h * w];
             HeapArrays.Staging staging = new HeapArrays.Staging(c * h * w);
+            InversionPenalties penalties = penalties(c, h, w);
             for (int step = 1; step <= steps; step++) {
                 if (Thread.currentThread().isInterrupted()) {
                     throw new CancellationException(name() + " of " + layers + " was cancelled at step " + step
@@ -337,7 +338,7 @@ public final class FeatureInversion implements Inverter<ExplainableModel, float[
                     Normalization.gradientToPixelsInPlace(spec, g, lossScale);
                     float[] toPixels = drawn == null ? g : drawn.gradient(g);
                     if (penalised) {
-                        penaltyGradient(pixels, c, h, w, toPixels);
+                        penalties.addGradient(pixels, toPixels);
                     }
                     float[] gradient = onHeap.gradientInPlace(toPixels);
                     checkFinite(gradient, step);
@@ -382,82 +383,15 @@ public final class FeatureInversion implements Inverter<ExplainableModel, float[
 
     /**
      * The gradient of the two penalties, {@code λ_α·R_α + λ_TV·R_TV^β}, with respect to {@code pixels}
-     * {@code (1, C, H, W)}, added into {@code dp}. The paper's exponents (an even α, β = 2) take loops of floats
-     * and products alone; other exponents powers in double precision.
+     * {@code (1, C, H, W)}, added into {@code dp} ({@link InversionPenalties}).
      */
     void penaltyGradient(float[] p, int c, int h, int w, float[] dp) {
-        int n = p.length;
-        double alpha = settings.alpha();
-        if (settings.alphaWeight() > 0) {
-            double scale = settings.alphaWeight() / (n * Math.pow(RANGE, alpha));
-            int whole = alpha == Math.rint(alpha) && alpha <= 16 ? (int) alpha : -1;
-            float a = (float) (scale * alpha);
-            if (whole == 6) {
-                // the paper's α: d/dp |d|^6 = 6·d⁵, in one pass
-                for (int i = 0; i < n; i++) {
-                    float d = p[i] - 0.5f;
-                    float d2 = d * d;
-                    dp[i] += a * (d2 * d2 * d);
-                }
-            } else if (whole >= 2 && whole % 2 == 0) {
-                // another even α: d/dp |d|^α = α·d^(α−1), by products (one pass per factor)
-                float[] power = new float[n];
-                for (int i = 0; i < n; i++) {
-                    power[i] = p[i] - 0.5f;
-                }
-                for (int k = 2; k < whole; k++) {
-                    for (int i = 0; i < n; i++) {
-                        power[i] *= p[i] - 0.5f;
-                    }
-                }
-                for (int i = 0; i < n; i++) {
-                    dp[i] += a * power[i];
-                }
-            } else {
-                for (int i = 0; i < n; i++) {
-                    double d = p[i] - 0.5;
-                    dp[i] += (float) (scale * alpha * Math.pow(Math.abs(d), alpha - 1) * Math.signum(d));
-                }
-            }
-        }
-        if (settings.tvWeight() > 0) {
-            double beta = settings.beta();
-            double count = (double) c * (h - 1) * (w - 1);
-            double scale = settings.tvWeight() / (count * Math.pow(VARIATION, beta));
-            if (beta == 2) {
-                // d/dp Σ (Δx² + Δy²): each difference adds 2Δ to the neighbour and takes it from the pixel
-                float k = (float) (2 * scale);
-                for (int ch = 0; ch < c; ch++) {
-                    for (int y = 0; y < h - 1; y++) {
-                        int row = (ch * h + y) * w;
-                        for (int o = row; o < row + w - 1; o++) {
-                            float here = p[o];
-                            float dx = k * (p[o + 1] - here);
-                            float dy = k * (p[o + w] - here);
-                            dp[o] -= dx + dy;
-                            dp[o + 1] += dx;
-                            dp[o + w] += dy;
-                        }
-                    }
-                }
-            } else {
-                double epsilon = 1e-8 * VARIATION * VARIATION;
-                for (int ch = 0; ch < c; ch++) {
-                    for (int y = 0; y < h - 1; y++) {
-                        int row = (ch * h + y) * w;
-                        for (int o = row; o < row + w - 1; o++) {
-                            double dx = p[o + 1] - p[o];
-                            double dy = p[o + w] - p[o];
-                            double sq = dx * dx + dy * dy;
-                            double ds = scale * beta * Math.pow(sq + epsilon, beta / 2 - 1);
-                            dp[o + 1] += (float) (ds * dx);
-                            dp[o + w] += (float) (ds * dy);
-                            dp[o] -= (float) (ds * (dx + dy));
-                        }
-                    }
-                }
-            }
-        }
+        penalties(c, h, w).addGradient(p, dp);
+    }
+
+    private InversionPenalties penalties(int c, int h, int w) {
+        return new InversionPenalties(settings.alphaWeight(), settings.alpha(), settings.tvWeight(), settings.beta(),
+                c, h, w);
     }
 
     private void checkFinite(float[] gradient, int step) {

@@ -327,56 +327,61 @@ class FeatureInversionTest {
      * The heap gradient of the penalties against (1) central finite differences of the paper's formula written out
      * here in double precision and (2) the same terms written as engine operations ({@link EnginePenalties}) and
      * their autograd gradient, on both engines, for α 6 (one pass), 4 (a pass per factor) and 3 (powers), β 2 (the
-     * float differences) and 1.5 (powers), on pixels in [0, 1] (the range's adjoint is {@link HeapRealisationTest}'s).
+     * float differences) and 1.5 (powers), on pixels in [0, 1] (the range's adjoint is {@link HeapRealisationTest}'s);
+     * shapes with inner pixels, with none (two rows or two columns), square and wide, so that the β = 2 stencil and its
+     * border terms are both checked.
      */
     @Test
     void heapPenaltyGradientEqualsTheFormulasFiniteDifferencesAndTheEnginesAutograd() {
-        int c = 3;
-        int h = 5;
-        int w = 6;
+        for (int[] shape : new int[][] {{3, 5, 6}, {2, 7, 9}, {1, 2, 5}, {2, 4, 2}, {1, 3, 3}}) {
+            for (double[] ab : new double[][] {{6, 2}, {3, 1.5}, {6, 1.5}, {3, 2}, {4, 2}}) {
+                penaltyGradientEqualsTheReferences(shape[0], shape[1], shape[2], ab);
+            }
+        }
+    }
+
+    private static void penaltyGradientEqualsTheReferences(int c, int h, int w, double[] ab) {
         int n = c * h * w;
         java.util.Random r = new java.util.Random(4);
         float[] pixels = new float[n];
         for (int i = 0; i < n; i++) {
             pixels[i] = r.nextFloat();
         }
-        for (double[] ab : new double[][] {{6, 2}, {3, 1.5}, {6, 1.5}, {3, 2}, {4, 2}}) {
-            double alphaWeight = 0.3;
-            double tvWeight = 0.2;
-            FeatureInversion f = FeatureInversion.of("stem").alphaWeight(alphaWeight).alpha(ab[0]).tvWeight(tvWeight)
-                    .beta(ab[1]);
-            float[] g = new float[n];
-            f.penaltyGradient(pixels, c, h, w, g);
-            double[] x = new double[n];
-            for (int i = 0; i < n; i++) {
-                x[i] = pixels[i];
-            }
-            for (int i = 0; i < n; i++) {
-                double[] plus = x.clone();
-                double[] minus = x.clone();
-                plus[i] += 1e-5;
-                minus[i] -= 1e-5;
-                double numeric = (penalties(plus, ab, alphaWeight, tvWeight, c, h, w)
-                        - penalties(minus, ab, alphaWeight, tvWeight, c, h, w)) / 2e-5;
-                assertEquals(numeric, g[i], 1e-4 * Math.max(1, Math.abs(numeric)), java.util.Arrays.toString(ab)
-                        + " at " + i);
-            }
-            for (String engine : TestNets.ENGINES) {
-                try (NDManager m = NDManager.newBaseManager(engine);
-                        ai.djl.training.GradientCollector gc = m.getEngine().newGradientCollector()) {
-                    NDArray p = HeapArrays.create(m, pixels, new Shape(1, c, h, w));
-                    p.setRequiresGradient(true);
-                    double scale = alphaWeight / (n * Math.pow(0.5, ab[0]));
-                    NDArray loss = EnginePenalties.powerOfDistance(p.sub(0.5f), ab[0]).sum().mul((float) scale)
-                            .add(EnginePenalties.totalVariation(p, ab[1]).mul((float) tvWeight));
-                    gc.backward(loss);
-                    double value = penalties(x, ab, alphaWeight, tvWeight, c, h, w);
-                    assertEquals(value, loss.getFloat(), 1e-4 * Math.abs(value), engine);
-                    float[] traced = p.getGradient().toFloatArray();
-                    for (int i = 0; i < n; i++) {
-                        assertEquals(traced[i], g[i], 1e-4 * Math.max(1e-2, Math.abs(traced[i])), engine + " "
-                                + java.util.Arrays.toString(ab) + " at " + i);
-                    }
+        double alphaWeight = 0.3;
+        double tvWeight = 0.2;
+        FeatureInversion f = FeatureInversion.of("stem").alphaWeight(alphaWeight).alpha(ab[0]).tvWeight(tvWeight)
+                .beta(ab[1]);
+        float[] g = new float[n];
+        f.penaltyGradient(pixels, c, h, w, g);
+        double[] x = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = pixels[i];
+        }
+        for (int i = 0; i < n; i++) {
+            double[] plus = x.clone();
+            double[] minus = x.clone();
+            plus[i] += 1e-5;
+            minus[i] -= 1e-5;
+            double numeric = (penalties(plus, ab, alphaWeight, tvWeight, c, h, w)
+                    - penalties(minus, ab, alphaWeight, tvWeight, c, h, w)) / 2e-5;
+            assertEquals(numeric, g[i], 1e-4 * Math.max(1, Math.abs(numeric)), java.util.Arrays.toString(ab)
+                    + " " + c + "×" + h + "×" + w + " at " + i);
+        }
+        for (String engine : TestNets.ENGINES) {
+            try (NDManager m = NDManager.newBaseManager(engine);
+                    ai.djl.training.GradientCollector gc = m.getEngine().newGradientCollector()) {
+                NDArray p = HeapArrays.create(m, pixels, new Shape(1, c, h, w));
+                p.setRequiresGradient(true);
+                double scale = alphaWeight / (n * Math.pow(0.5, ab[0]));
+                NDArray loss = EnginePenalties.powerOfDistance(p.sub(0.5f), ab[0]).sum().mul((float) scale)
+                        .add(EnginePenalties.totalVariation(p, ab[1]).mul((float) tvWeight));
+                gc.backward(loss);
+                double value = penalties(x, ab, alphaWeight, tvWeight, c, h, w);
+                assertEquals(value, loss.getFloat(), 1e-4 * Math.abs(value), engine);
+                float[] traced = p.getGradient().toFloatArray();
+                for (int i = 0; i < n; i++) {
+                    assertEquals(traced[i], g[i], 1e-4 * Math.max(1e-2, Math.abs(traced[i])), engine + " "
+                            + java.util.Arrays.toString(ab) + " " + c + "×" + h + "×" + w + " at " + i);
                 }
             }
         }
