@@ -313,7 +313,8 @@ public final class FeatureInversion implements Inverter<ExplainableModel, float[
             float[] input = new float[c * h * w];
             float[] g = new float[c * h * w];
             HeapArrays.Staging staging = new HeapArrays.Staging(c * h * w);
-            InversionPenalties penalties = penalties(c, h, w);
+            InversionPenalties penalties = new InversionPenalties(settings.alphaWeight(), settings.alpha(),
+                    settings.tvWeight(), settings.beta(), c, h, w);
             for (int step = 1; step <= steps; step++) {
                 if (Thread.currentThread().isInterrupted()) {
                     throw new CancellationException(name() + " of " + layers + " was cancelled at step " + step
@@ -379,19 +380,6 @@ public final class FeatureInversion implements Inverter<ExplainableModel, float[
             total = total == null ? term : total.add(term);
         }
         return total;
-    }
-
-    /**
-     * The gradient of the two penalties, {@code λ_α·R_α + λ_TV·R_TV^β}, with respect to {@code pixels}
-     * {@code (1, C, H, W)}, added into {@code dp} ({@link InversionPenalties}).
-     */
-    void penaltyGradient(float[] p, int c, int h, int w, float[] dp) {
-        penalties(c, h, w).addGradient(p, dp);
-    }
-
-    private InversionPenalties penalties(int c, int h, int w) {
-        return new InversionPenalties(settings.alphaWeight(), settings.alpha(), settings.tvWeight(), settings.beta(),
-                c, h, w);
     }
 
     private void checkFinite(float[] gradient, int step) {

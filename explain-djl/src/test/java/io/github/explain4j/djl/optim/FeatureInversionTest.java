@@ -324,12 +324,12 @@ class FeatureInversionTest {
     }
 
     /**
-     * The heap gradient of the penalties against (1) central finite differences of the paper's formula written out
-     * here in double precision and (2) the same terms written as engine operations ({@link EnginePenalties}) and
-     * their autograd gradient, on both engines, for α 6 (one pass), 4 (a pass per factor) and 3 (powers), β 2 (the
-     * float differences) and 1.5 (powers), on pixels in [0, 1] (the range's adjoint is {@link HeapRealisationTest}'s);
-     * shapes with inner pixels, with none (two rows or two columns), square and wide, so that the β = 2 stencil and its
-     * border terms are both checked.
+     * The heap gradient of the penalties ({@link InversionPenalties}) against (1) central finite differences of the
+     * paper's formula written out here in double precision and (2) the same terms written as engine operations
+     * ({@link EnginePenalties}) and their autograd gradient, on both engines, for α 6 (one pass), 4 (a pass per
+     * factor) and 3 (powers), β 2 (the stencil) and 1.5 (powers), on pixels in [0, 1] (the range's adjoint is
+     * {@link HeapRealisationTest}'s); shapes with inner pixels, with none (two rows or two columns), square and wide,
+     * so that the β = 2 stencil and its border terms are both checked.
      */
     @Test
     void heapPenaltyGradientEqualsTheFormulasFiniteDifferencesAndTheEnginesAutograd() {
@@ -349,10 +349,8 @@ class FeatureInversionTest {
         }
         double alphaWeight = 0.3;
         double tvWeight = 0.2;
-        FeatureInversion f = FeatureInversion.of("stem").alphaWeight(alphaWeight).alpha(ab[0]).tvWeight(tvWeight)
-                .beta(ab[1]);
         float[] g = new float[n];
-        f.penaltyGradient(pixels, c, h, w, g);
+        new InversionPenalties(alphaWeight, ab[0], tvWeight, ab[1], c, h, w).addGradient(pixels, g);
         double[] x = new double[n];
         for (int i = 0; i < n; i++) {
             x[i] = pixels[i];

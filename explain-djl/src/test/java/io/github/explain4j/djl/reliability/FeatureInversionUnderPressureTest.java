@@ -8,6 +8,11 @@ import io.github.explain4j.data.SyntheticShapes;
 import io.github.explain4j.djl.ExplainableModel;
 import io.github.explain4j.djl.optim.FeatureInversion;
 import io.github.explain4j.djl.zoo.ShapesNet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -18,6 +23,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * probe that wrote {@code target.sub(activation).square().mul(3.0)} gave the right image without allocation pressure
  * and NaN with it, where {@code activation.sub(target)…} gave the same image both ways. FeatureInversion keeps the
  * held arrays as second operands; this test runs it with and without pressure and asks for the same image.
+ *
+ * <p>A step hands the engine its input through one direct buffer held for the inversion and reads the gradient into
+ * held arrays (on PyTorch the input array is made over that buffer): inversions on threads sharing one model, under
+ * pressure, each give the image they give alone.
  */
 class FeatureInversionUnderPressureTest {
 
@@ -34,6 +43,42 @@ class FeatureInversionUnderPressureTest {
                 pressed = inversion.invert(model, x).image();
             }
             assertArrayEquals(calm, pressed, engine);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.github.explain4j.djl.fixtures.TestNets#engines")
+    void concurrentInversionsEachGiveTheirOwnImage(String engine) throws Exception {
+        int threads = 3;
+        List<float[]> images = new ArrayList<>();
+        List<FeatureInversion> inversions = new ArrayList<>();
+        for (int k = 0; k < threads; k++) {
+            images.add(Images.toChw(SyntheticShapes.create(64).sample(SyntheticShapes.TEST_SEED, k).image(), 3, 64,
+                    64));
+            inversions.add(FeatureInversion.of("stem", "stage2").steps(20).seed(k));
+        }
+        try (Model m = ShapesNet.load(engine)) {
+            ExplainableModel model = ShapesNet.explainable(m);
+            List<float[]> alone = new ArrayList<>();
+            for (int k = 0; k < threads; k++) {
+                alone.add(inversions.get(k).invert(model, images.get(k)).image());
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try (AllocationPressure p = AllocationPressure.start()) {
+                for (int round = 0; round < 3; round++) {
+                    List<Future<float[]>> together = new ArrayList<>();
+                    for (int k = 0; k < threads; k++) {
+                        int at = k;
+                        together.add(pool.submit(() -> inversions.get(at).invert(model, images.get(at)).image()));
+                    }
+                    for (int k = 0; k < threads; k++) {
+                        assertArrayEquals(alone.get(k), together.get(k).get(), engine + ": inversion " + k
+                                + " in round " + round);
+                    }
+                }
+            } finally {
+                pool.shutdownNow();
+            }
         }
     }
 }
