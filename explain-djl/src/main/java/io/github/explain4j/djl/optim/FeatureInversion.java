@@ -56,8 +56,9 @@ import java.util.concurrent.CancellationException;
  * }</pre>
  *
  * <p>The result's relative feature errors are those of the final image seen without jitter. Deterministic for a
- * seed on each engine; progress goes to the model's listener; interrupting the calling thread cancels at the next
- * step ({@link CancellationException}).
+ * seed on each engine, given the calling thread's intra-op settings: PyTorch may sum in another order on a thread
+ * whose settings differ, and Adam's sign-normalised steps can grow that last-bit difference. Progress goes to the
+ * model's listener; interrupting the calling thread cancels at the next step ({@link CancellationException}).
  */
 public final class FeatureInversion implements Inverter<ExplainableModel, float[]> {
 
