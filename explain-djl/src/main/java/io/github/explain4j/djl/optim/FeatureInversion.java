@@ -1,6 +1,7 @@
 package io.github.explain4j.djl.optim;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -27,6 +28,7 @@ import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import java.util.concurrent.CancellationException;
+import ai.djl.util.PairList;
 
 /**
  * Optimisation-based inversion of a representation (A. Mahendran, A. Vedaldi, "Understanding Deep Image
@@ -275,7 +277,7 @@ public final class FeatureInversion implements Inverter<ExplainableModel, float[
             Trace target = model.seam().trace(scope, TraceRequest.of(original)
                     .capture(layers.toArray(String[]::new)).stopAfterCaptures());
             List<NDArray> targets = new ArrayList<>();
-            List<NDArray> norms = new ArrayList<>();
+            List<Double> norms = new ArrayList<>();
             double firstNorm = 0;
             for (String layer : layers) {
                 NDArray phi = target.activation(layer);
@@ -290,13 +292,13 @@ public final class FeatureInversion implements Inverter<ExplainableModel, float[
                     firstNorm = value;
                 }
                 targets.add(phi);
-                norms.add(norm);
+                norms.add(value);
             }
             // the traced loss is the sum of squares of the first layer's error, each further layer's weighted by
             // ‖Φ₀‖² of the first over its own; the gradient read back is divided by the first's ‖Φ₀‖² on the heap
-            List<NDArray> relative = new ArrayList<>();
-            for (NDArray norm : norms) {
-                relative.add(norm.div(firstNorm));
+            double[] weights = new double[layers.size()];
+            for (int i = 0; i < weights.length; i++) {
+                weights[i] = firstNorm / norms.get(i);
             }
             float lossScale = (float) (1 / firstNorm);
             // the parameters, Adam's moments, the image made from them, its jitter, the normalisation and the
@@ -335,7 +337,7 @@ public final class FeatureInversion implements Inverter<ExplainableModel, float[
                     }
                     Trace t = model.seam().trace(pass, TraceRequest.of(staging.create(pass, x, shape)
                             .toType(type, false)).inputGradient().capture(captures).stopAfterCaptures()
-                            .objective(traced -> featureLoss(traced, layers, targets, relative)));
+                            .objective(traced -> featureLoss(traced, layers, targets, weights)));
                     HeapArrays.read(t.inputGradient().toType(DataType.FLOAT32, false), g);
                     Normalization.gradientToPixelsInPlace(spec, g, lossScale);
                     float[] toPixels = drawn == null ? g : drawn.gradient(g);
@@ -366,21 +368,39 @@ public final class FeatureInversion implements Inverter<ExplainableModel, float[
 
     /**
      * The traced part of the loss, {@code ‖Φ₀¹‖²} times Σ_layers ‖Φ(x) − Φ₀‖² / ‖Φ₀‖² ({@code ‖Φ₀¹‖²} the first
-     * layer's): its first term needs no division, one operation fewer forward and backward per step. The held arrays
-     * (Φ₀, the ratios of ‖Φ₀‖²) are always second operands: an op's result lands in its first operand's manager, and
+     * layer's), as far as its gradient goes: each layer's term is {@link #squaredError}, whose sum has the gradient
+     * of {@code weight · ‖Φ − Φ₀‖²}, its first term with weight 1, one operation fewer forward and backward per step.
+     * The held arrays (Φ₀) are always second operands: an op's result lands in its first operand's manager, and
      * only the pass's manager keeps PyTorch's number operands alive until the backward pass (see OperandPins).
      */
     private static NDArray featureLoss(TraceRequest.Traced traced, List<String> layers, List<NDArray> targets,
-            List<NDArray> relative) {
+            double[] weights) {
         NDArray total = null;
         for (int i = 0; i < layers.size(); i++) {
-            NDArray term = traced.activation(layers.get(i)).sub(targets.get(i)).square().sum();
-            if (i > 0) {
-                term = term.div(relative.get(i));
-            }
+            NDArray term = squaredError(traced.activation(layers.get(i)), targets.get(i), weights[i]);
             total = total == null ? term : total.add(term);
         }
         return total;
+    }
+
+    /**
+     * A traced array whose sum has, with respect to {@code phi}, the gradient of {@code weight · ‖phi − target‖²},
+     * {@code 2 · weight · (phi − target)}; only that gradient is read, not the value. On MXNet one operator, its
+     * regression output {@code LinearRegressionOutput}, whose forward pass is {@code phi} itself and whose backward
+     * pass is {@code (phi − target) · grad_scale / m} ({@code m} the values per batch item), whatever gradient
+     * reaches it — so it must be summed directly: its sum has that gradient. Elsewhere the difference squared, summed
+     * and scaled. Must stay the last operation before the sum.
+     */
+    static NDArray squaredError(NDArray phi, NDArray target, double weight) {
+        if ("MXNet".equals(phi.getManager().getEngine().getEngineName())) {
+            long perItem = phi.size() / phi.getShape().get(0);
+            PairList<String, Object> params = new PairList<>();
+            params.add("grad_scale", 2 * weight * perItem);
+            return phi.getManager().invoke("LinearRegressionOutput", new NDList(phi, target), params)
+                    .singletonOrThrow().sum();
+        }
+        NDArray term = phi.sub(target).square().sum();
+        return weight == 1 ? term : term.mul(weight);
     }
 
     private void checkFinite(float[] gradient, int step) {

@@ -433,4 +433,66 @@ class FeatureInversionTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, r::run);
         assertTrue(e.getMessage().contains(part), "message '" + e.getMessage() + "' lacks '" + part + "'");
     }
+    /**
+     * The traced feature-loss term ({@code FeatureInversion.squaredError}): the gradient of its sum with respect to
+     * Φ is {@code 2·w·(Φ − Φ₀)}, computed here in double precision on the heap — over a batch of two (MXNet's
+     * operator divides by the values per batch item), a matrix and a stem-like activation, with weights 1 and other.
+     * And through a convolution, whose output MXNet keeps in its blocked layout: the input's gradient equals the
+     * autograd of the written-out {@code w·Σ(Φ − Φ₀)²}.
+     */
+    @ParameterizedTest
+    @MethodSource("io.github.explain4j.djl.fixtures.TestNets#engines")
+    void squaredErrorTermHasTheGradientOfTheWeightedSquaredDifference(String engine) {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        Shape[] shapes = {new Shape(2, 5, 3, 3), new Shape(1, 10), new Shape(1, 16, 8, 8)};
+        double[] weights = {0.37, 3.5, 1};
+        for (int k = 0; k < shapes.length; k++) {
+            int n = (int) shapes[k].size();
+            float[] phi = new float[n];
+            float[] target = new float[n];
+            for (int i = 0; i < n; i++) {
+                phi[i] = (float) random.nextDouble(-2, 2);
+                target[i] = (float) random.nextDouble(-2, 2);
+            }
+            try (NDManager m = NDManager.newBaseManager(engine);
+                    ai.djl.training.GradientCollector gc = m.getEngine().newGradientCollector()) {
+                NDArray p = HeapArrays.create(m, phi, shapes[k]);
+                p.setRequiresGradient(true);
+                gc.backward(FeatureInversion.squaredError(p, HeapArrays.create(m, target, shapes[k]), weights[k]));
+                float[] g = p.getGradient().toFloatArray();
+                for (int i = 0; i < n; i++) {
+                    double expected = 2 * weights[k] * ((double) phi[i] - target[i]);
+                    assertEquals(expected, g[i], 1e-5 * Math.max(1, Math.abs(expected)), engine + " " + shapes[k]
+                            + " at " + i);
+                }
+            }
+        }
+        Shape in = new Shape(1, 3, 12, 12);
+        float[] x = new float[(int) in.size()];
+        float[] kernel = new float[16 * 3 * 3 * 3];
+        float[] target = new float[16 * 12 * 12];
+        for (float[] a : new float[][] {x, kernel, target}) {
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (float) random.nextDouble(-1, 1);
+            }
+        }
+        float[][] gradients = new float[2][];
+        for (int v = 0; v < 2; v++) {
+            try (NDManager m = NDManager.newBaseManager(engine);
+                    ai.djl.training.GradientCollector gc = m.getEngine().newGradientCollector()) {
+                NDArray p = HeapArrays.create(m, x, in);
+                p.setRequiresGradient(true);
+                NDArray phi = ai.djl.nn.convolutional.Conv2d.conv2d(p, HeapArrays.create(m, kernel,
+                        new Shape(16, 3, 3, 3)), null, new Shape(1, 1), new Shape(1, 1), new Shape(1, 1), 1).head();
+                NDArray t = HeapArrays.create(m, target, new Shape(1, 16, 12, 12));
+                gc.backward(v == 0 ? FeatureInversion.squaredError(phi, t, 0.5)
+                        : phi.sub(t).square().sum().mul(0.5f));
+                gradients[v] = p.getGradient().toFloatArray();
+            }
+        }
+        for (int i = 0; i < x.length; i++) {
+            assertEquals(gradients[1][i], gradients[0][i], 1e-4 * Math.max(1, Math.abs(gradients[1][i])), engine
+                    + " through a convolution at " + i);
+        }
+    }
 }
