@@ -315,6 +315,7 @@ public final class FeatureInversion implements Inverter<ExplainableModel, float[
             float[] pixels = new float[c * h * w];
             float[] input = new float[c * h * w];
             float[] g = new float[c * h * w];
+            float[] priors = penalised ? new float[c * h * w] : null;
             HeapArrays.Staging staging = new HeapArrays.Staging(c * h * w);
             InversionPenalties penalties = new InversionPenalties(settings.alphaWeight(), settings.alpha(),
                     settings.tvWeight(), settings.beta(), c, h, w);
@@ -338,11 +339,19 @@ public final class FeatureInversion implements Inverter<ExplainableModel, float[
                     Trace t = model.seam().trace(pass, TraceRequest.of(staging.create(pass, x, shape)
                             .toType(type, false)).inputGradient().capture(captures).stopAfterCaptures()
                             .objective(traced -> featureLoss(traced, layers, targets, weights)));
+                    if (penalised) {
+                        // the priors' gradient needs the image alone: made while an engine that runs operators
+                        // asynchronously (MXNet's default) may still be on the backward pass
+                        java.util.Arrays.fill(priors, 0f);
+                        penalties.addGradient(pixels, priors);
+                    }
                     HeapArrays.read(t.inputGradient().toType(DataType.FLOAT32, false), g);
                     Normalization.gradientToPixelsInPlace(spec, g, lossScale);
                     float[] toPixels = drawn == null ? g : drawn.gradient(g);
                     if (penalised) {
-                        penalties.addGradient(pixels, toPixels);
+                        for (int i = 0; i < toPixels.length; i++) {
+                            toPixels[i] += priors[i];
+                        }
                     }
                     float[] gradient = onHeap.gradientInPlace(toPixels);
                     checkFinite(gradient, step);

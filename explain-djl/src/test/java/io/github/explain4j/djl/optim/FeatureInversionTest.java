@@ -228,6 +228,81 @@ class FeatureInversionTest {
     }
 
     /**
+     * Three steps follow Adam (the paper's Algorithm 1, in double precision here) on the gradient of the whole loss
+     * written as engine operations, recomputed at each step's parameters: what a step carries over to the next —
+     * the moments, the priors' gradient buffer, the held input — must start each step afresh or add up as Adam's
+     * formula says. Compared where the written-out gradient is clear at all three steps (there Adam's move does not
+     * hang on float rounding); a priors' buffer not cleared between steps moves many of those by far more.
+     */
+    @ParameterizedTest
+    @MethodSource("io.github.explain4j.djl.fixtures.TestNets#engines")
+    void threeStepsFollowAdamOnTheEngineWrittenLoss(String engine) {
+        try (Model m = ShapesNet.load(engine)) {
+            ExplainableModel model = ShapesNet.explainable(m);
+            float[] x = heldOut(1);
+            String[] layers = {"stem", "stage2"};
+            double rate = 0.1;
+            long seed = 5;
+            int steps = 3;
+            Parameterization wide = Parameterization.pixels().scale(1.5);
+            ImageParameterization parameters = new ImageParameterization(wide, 3, 64, 64);
+            boolean[] use = {true, true, true, true};
+            double[][] state = model.call(scope -> {
+                float[] start = parameters.initial(scope, seed).toFloatArray();
+                Normalization.Columns columns = Normalization.columns(scope, model.spec(), DataType.FLOAT32);
+                Trace target = model.seam().trace(scope, TraceRequest.of(columns.normalize(HeapArrays.create(scope,
+                        x, new Shape(1, 3, 64, 64)))).capture(layers).stopAfterCaptures());
+                int n = start.length;
+                double[] theta = new double[n];
+                for (int i = 0; i < n; i++) {
+                    theta[i] = start[i];
+                }
+                double[] first = new double[n];
+                double[] second = new double[n];
+                double[] clear = new double[n];
+                java.util.Arrays.fill(clear, 1);
+                for (int t = 1; t <= steps; t++) {
+                    float[] at = new float[n];
+                    for (int i = 0; i < n; i++) {
+                        at[i] = (float) theta[i];
+                    }
+                    float[] g = model.seam().trace(scope, TraceRequest.fromParameters(List.of(HeapArrays.create(scope,
+                            at, new Shape(1, 3, 64, 64))), q -> columns.normalize(Activation.sigmoid(q.head())))
+                            .capture(layers).stopAfterCaptures().objective(traced -> engineLoss(traced, target,
+                                    layers, use, ALPHA_WEIGHT, TV_WEIGHT))).parameterGradients().get(0).toFloatArray();
+                    double rms = 0;
+                    for (float v : g) {
+                        rms += (double) v * v;
+                    }
+                    rms = Math.sqrt(rms / n);
+                    for (int i = 0; i < n; i++) {
+                        if (!(Math.abs(g[i]) > 1e-2 * rms)) {
+                            clear[i] = 0;
+                        }
+                        first[i] = 0.9 * first[i] + 0.1 * g[i];
+                        second[i] = 0.999 * second[i] + 0.001 * g[i] * g[i];
+                        double mHat = first[i] / (1 - Math.pow(0.9, t));
+                        double vHat = second[i] / (1 - Math.pow(0.999, t));
+                        theta[i] -= rate * mHat / (Math.sqrt(vHat) + 1e-8);
+                    }
+                }
+                return new double[][] {theta, clear};
+            });
+            float[] image = FeatureInversion.of(layers).parameterization(wide).alphaWeight(ALPHA_WEIGHT)
+                    .tvWeight(TV_WEIGHT).learningRate(rate).steps(steps).seed(seed).invert(model, x).image();
+            int compared = 0;
+            for (int i = 0; i < image.length; i++) {
+                if (state[1][i] == 1) {
+                    compared++;
+                    double theta = Math.log(image[i] / (1.0 - image[i]));
+                    assertEquals(state[0][i], theta, 3e-3, engine + " at " + i);
+                }
+            }
+            assertTrue(compared > 0.8 * image.length, engine + ": only " + compared + " parameters compared");
+        }
+    }
+
+    /**
      * The inversion loss written as engine operations on the sigmoid of the traced parameters: the relative feature
      * errors of {@code layers} (those {@code use[0..1]} keeps), the α-norm with α = 6 ({@code use[2]}) and the total
      * variation with β = 2 ({@code use[3]}), as the class javadoc of {@link FeatureInversion} states them.
