@@ -47,7 +47,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <pre>
  * mvn -o -q -pl explain-bench -am -DskipTests install
  * CP="explain-bench/target/classes:$(cat explain-bench/target/classpath.txt)"
- * OMP_NUM_THREADS=1 java -Dai.djl.offline=true -cp "$CP" io.github.explain4j.bench.InversionStepBenchmark PyTorch 15 stem stage3
+ * OMP_NUM_THREADS=1 java -Dai.djl.offline=true -cp "$CP" io.github.explain4j.bench.InversionStepBenchmark PyTorch 21 stem stage3
+ * OMP_NUM_THREADS=1 MXNET_ENGINE_TYPE=NaiveEngine java -Dai.djl.offline=true -cp "$CP" io.github.explain4j.bench.InversionStepBenchmark MXNet 21 stem stage3
  * </pre>
  */
 @State(Scope.Benchmark)
