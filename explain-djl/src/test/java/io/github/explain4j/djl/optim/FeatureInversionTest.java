@@ -175,20 +175,15 @@ class FeatureInversionTest {
             float[][] reference = model.call(scope -> {
                 float[] theta = parameters.initial(scope, seed).toFloatArray();
                 Normalization.Columns columns = Normalization.columns(scope, model.spec(), DataType.FLOAT32);
-                Trace target = model.seam().trace(scope, TraceRequest.of(columns.normalize(HeapArrays.create(scope,
-                        x, new Shape(1, 3, 64, 64)))).capture(layers).stopAfterCaptures());
+                Trace target = targetOf(model, scope, columns, x, layers);
                 // the whole loss, and without the α-norm, without the total variation, without stage2
                 boolean[][] terms = {{true, true, true, true}, {true, true, false, true}, {true, true, true, false},
                     {true, false, true, true}};
                 float[][] out = new float[terms.length + 1][];
                 out[0] = theta;
                 for (int k = 0; k < terms.length; k++) {
-                    boolean[] use = terms[k];
-                    Trace t = model.seam().trace(scope, TraceRequest.fromParameters(List.of(HeapArrays.create(scope,
-                            theta, new Shape(1, 3, 64, 64))), q -> columns.normalize(Activation.sigmoid(q.head())))
-                            .capture(layers).stopAfterCaptures().objective(traced -> engineLoss(traced, target,
-                                    layers, use, alphaWeight, tvWeight)));
-                    out[k + 1] = t.parameterGradients().get(0).toFloatArray();
+                    out[k + 1] = engineGradient(model, scope, columns, target, theta, layers, terms[k], alphaWeight,
+                            tvWeight);
                 }
                 return out;
             });
@@ -250,8 +245,7 @@ class FeatureInversionTest {
             double[][] state = model.call(scope -> {
                 float[] start = parameters.initial(scope, seed).toFloatArray();
                 Normalization.Columns columns = Normalization.columns(scope, model.spec(), DataType.FLOAT32);
-                Trace target = model.seam().trace(scope, TraceRequest.of(columns.normalize(HeapArrays.create(scope,
-                        x, new Shape(1, 3, 64, 64)))).capture(layers).stopAfterCaptures());
+                Trace target = targetOf(model, scope, columns, x, layers);
                 int n = start.length;
                 double[] theta = new double[n];
                 for (int i = 0; i < n; i++) {
@@ -266,10 +260,8 @@ class FeatureInversionTest {
                     for (int i = 0; i < n; i++) {
                         at[i] = (float) theta[i];
                     }
-                    float[] g = model.seam().trace(scope, TraceRequest.fromParameters(List.of(HeapArrays.create(scope,
-                            at, new Shape(1, 3, 64, 64))), q -> columns.normalize(Activation.sigmoid(q.head())))
-                            .capture(layers).stopAfterCaptures().objective(traced -> engineLoss(traced, target,
-                                    layers, use, ALPHA_WEIGHT, TV_WEIGHT))).parameterGradients().get(0).toFloatArray();
+                    float[] g = engineGradient(model, scope, columns, target, at, layers, use, ALPHA_WEIGHT,
+                            TV_WEIGHT);
                     double rms = 0;
                     for (float v : g) {
                         rms += (double) v * v;
@@ -300,6 +292,23 @@ class FeatureInversionTest {
             }
             assertTrue(compared > 0.8 * image.length, engine + ": only " + compared + " parameters compared");
         }
+    }
+
+    /** The features Φ₀ of {@code x} at {@code layers}, the image normalised on the engine. */
+    private static Trace targetOf(ExplainableModel model, ai.djl.ndarray.NDManager scope,
+            Normalization.Columns columns, float[] x, String[] layers) {
+        return model.seam().trace(scope, TraceRequest.of(columns.normalize(HeapArrays.create(scope, x,
+                new Shape(1, 3, 64, 64)))).capture(layers).stopAfterCaptures());
+    }
+
+    /** The engine's autograd gradient of {@link #engineLoss} with respect to the sigmoid parameters {@code theta}. */
+    private static float[] engineGradient(ExplainableModel model, ai.djl.ndarray.NDManager scope,
+            Normalization.Columns columns, Trace target, float[] theta, String[] layers, boolean[] use,
+            double alphaWeight, double tvWeight) {
+        return model.seam().trace(scope, TraceRequest.fromParameters(List.of(HeapArrays.create(scope, theta,
+                new Shape(1, 3, 64, 64))), q -> columns.normalize(Activation.sigmoid(q.head()))).capture(layers)
+                .stopAfterCaptures().objective(traced -> engineLoss(traced, target, layers, use, alphaWeight,
+                        tvWeight))).parameterGradients().get(0).toFloatArray();
     }
 
     /**
