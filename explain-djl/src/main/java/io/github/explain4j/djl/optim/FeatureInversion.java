@@ -276,29 +276,25 @@ public final class FeatureInversion implements Inverter<ExplainableModel, float[
             // Φ₀ and ‖Φ₀‖², held in the call's scope across the steps
             Trace target = model.seam().trace(scope, TraceRequest.of(original)
                     .capture(layers.toArray(String[]::new)).stopAfterCaptures());
+            // the traced loss is the sum of squares of the first layer's error, each further layer's weighted by
+            // ‖Φ₀‖² of the first over its own; the gradient read back is divided by the first's ‖Φ₀‖² on the heap
             List<NDArray> targets = new ArrayList<>();
-            List<Double> norms = new ArrayList<>();
+            double[] weights = new double[layers.size()];
             double firstNorm = 0;
-            for (String layer : layers) {
+            for (int i = 0; i < layers.size(); i++) {
+                String layer = layers.get(i);
                 NDArray phi = target.activation(layer);
-                NDArray norm = phi.square().sum();
-                double value = norm.toType(DataType.FLOAT64, false).getDouble();
+                double value = phi.square().sum().toType(DataType.FLOAT64, false).getDouble();
                 if (!(value > 0)) {
                     throw new IllegalArgumentException("the image's representation at layer '" + layer + "' is all"
                             + " zeros (‖Φ₀‖² = " + value + "), so its relative error is undefined; invert another"
                             + " layer or image");
                 }
-                if (norms.isEmpty()) {
+                if (i == 0) {
                     firstNorm = value;
                 }
                 targets.add(phi);
-                norms.add(value);
-            }
-            // the traced loss is the sum of squares of the first layer's error, each further layer's weighted by
-            // ‖Φ₀‖² of the first over its own; the gradient read back is divided by the first's ‖Φ₀‖² on the heap
-            double[] weights = new double[layers.size()];
-            for (int i = 0; i < weights.length; i++) {
-                weights[i] = firstNorm / norms.get(i);
+                weights[i] = firstNorm / value;
             }
             float lossScale = (float) (1 / firstNorm);
             // the parameters, Adam's moments, the image made from them, its jitter, the normalisation and the

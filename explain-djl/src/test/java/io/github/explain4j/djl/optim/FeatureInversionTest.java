@@ -295,14 +295,14 @@ class FeatureInversionTest {
     }
 
     /** The features Φ₀ of {@code x} at {@code layers}, the image normalised on the engine. */
-    private static Trace targetOf(ExplainableModel model, ai.djl.ndarray.NDManager scope,
+    private static Trace targetOf(ExplainableModel model, NDManager scope,
             Normalization.Columns columns, float[] x, String[] layers) {
         return model.seam().trace(scope, TraceRequest.of(columns.normalize(HeapArrays.create(scope, x,
                 new Shape(1, 3, 64, 64)))).capture(layers).stopAfterCaptures());
     }
 
     /** The engine's autograd gradient of {@link #engineLoss} with respect to the sigmoid parameters {@code theta}. */
-    private static float[] engineGradient(ExplainableModel model, ai.djl.ndarray.NDManager scope,
+    private static float[] engineGradient(ExplainableModel model, NDManager scope,
             Normalization.Columns columns, Trace target, float[] theta, String[] layers, boolean[] use,
             double alphaWeight, double tvWeight) {
         return model.seam().trace(scope, TraceRequest.fromParameters(List.of(HeapArrays.create(scope, theta,
